@@ -137,7 +137,8 @@ pool_create(struct tlsoff_stack *s, const char *prefix, uint32_t n,
 	struct rte_mempool *mp;
 
 	snprintf(pname, sizeof(pname), "%s_%s", prefix, s->name);
-	mp = rte_pktmbuf_pool_create(pname, n, MEMPOOL_CACHE, 0,
+	/* A cache may hold at most 2/3 of a pool (rte_mempool rule). */
+	mp = rte_pktmbuf_pool_create(pname, n, RTE_MIN(MEMPOOL_CACHE, n / 2), 0,
 		data_room ? data_room + RTE_PKTMBUF_HEADROOM : 0,
 		s->conf.socket_id);
 	if (mp == NULL)

@@ -161,7 +161,8 @@ on_new_ack(struct tlsoff_conn *c, const struct tlsoff_tcp_seg *seg)
 			c->cc->on_ack(c, data_acked);
 	}
 	tcp_rtx_restart(c);
-	if ((c->flags & TF_WANT_WRITE) &&
+	/* Waiting for shared buffer memory is signalled when that returns. */
+	if ((c->flags & TF_WANT_WRITE) && !c->in_mem_wait &&
 	    send_space(c) >= RTE_MIN(c->stack->conf.sndbuf / 4, 65536u)) {
 		c->flags &= ~TF_WANT_WRITE;
 		tcp_conn_post(c, RTE_TLSOFF_EV_WRITABLE);
