@@ -9,6 +9,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "cksum.h"
 #include "net.h"
 #include "../stack/stack.h"
 
@@ -27,7 +28,7 @@ tlsoff_icmp_input(struct tlsoff_stack *s, struct rte_mbuf *m, uint16_t l4_off,
 		TLSOFF_STAT_INC(s, icmp, drop_malformed);
 		goto drop;
 	}
-	if (rte_raw_cksum_mbuf(m, l4_off, l4_len, &cksum) != 0 ||
+	if (tlsoff_cksum_mbuf(m, l4_off, l4_len, &cksum) != 0 ||
 	    cksum != 0xffff) {
 		TLSOFF_STAT_INC(s, icmp, drop_malformed);
 		goto drop;
@@ -42,7 +43,7 @@ tlsoff_icmp_input(struct tlsoff_stack *s, struct rte_mbuf *m, uint16_t l4_off,
 	src = rte_be_to_cpu_32(ip->src_addr);
 	ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	ic->icmp_cksum = 0;
-	if (rte_raw_cksum_mbuf(m, l4_off, l4_len, &cksum) != 0) {
+	if (tlsoff_cksum_mbuf(m, l4_off, l4_len, &cksum) != 0) {
 		TLSOFF_STAT_INC(s, icmp, drop_malformed);
 		goto drop;
 	}

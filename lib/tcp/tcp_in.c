@@ -19,6 +19,7 @@
 #include <rte_tcp.h>
 
 #include "tcp.h"
+#include "../net/cksum.h"
 #include "../net/net.h"
 
 static bool
@@ -613,7 +614,7 @@ tcp_cksum_ok(struct tlsoff_stack *s, const struct rte_mbuf *m,
 		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 			return false;
 	}
-	if (rte_raw_cksum_mbuf(m, l4_off, l4_len, &raw) != 0)
+	if (tlsoff_cksum_mbuf(m, l4_off, l4_len, &raw) != 0)
 		return false;
 	/* rte_raw_cksum sums words as they lie in memory: same for these. */
 	src = rte_cpu_to_be_32(src);

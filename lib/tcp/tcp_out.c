@@ -22,6 +22,7 @@
 #include <rte_tcp.h>
 
 #include "tcp.h"
+#include "../net/cksum.h"
 #include "../net/net.h"
 
 #define CHALLENGE_ACK_PER_SEC 100u
@@ -95,7 +96,7 @@ tcp_fill_cksum(struct tlsoff_stack *s, struct rte_mbuf *m,
 
 		m->ol_flags = 0;
 		/* Pseudo-header plus the segment, across chained payload. */
-		rte_raw_cksum_mbuf(m, l4_off, m->pkt_len - l4_off, &raw);
+		tlsoff_cksum_mbuf(m, l4_off, m->pkt_len - l4_off, &raw);
 		sum += raw;
 		sum = (sum & 0xffff) + (sum >> 16);
 		sum = (sum & 0xffff) + (sum >> 16);

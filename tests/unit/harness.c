@@ -416,6 +416,12 @@ th_conn(struct th *t)
 	return (struct tlsoff_conn *)t->c;
 }
 
+struct tlsoff_conn *
+th_lookup(struct th *t)
+{
+	return tcp_conn_lookup(t->s, TH_PEER_IP, t->pport, TH_LOCAL_IP, t->lport);
+}
+
 static void
 conn_cb(struct rte_tlsoff_conn *c, uint32_t ev, void *arg)
 {
@@ -518,9 +524,15 @@ th_ack_all(struct th *t)
 			any = true;
 		}
 	}
-	if (any)
+	if (!any)
+		return 0;
+	any = false;
+	{
+		uint32_t before = t->p_ack;
+
 		th_ack(t, hi);
-	return hi - t->p_ack;
+		return hi - before;
+	}
 }
 
 void

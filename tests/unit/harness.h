@@ -175,6 +175,8 @@ uint32_t th_ack_all(struct th *t);
 void th_pump(struct th *t, unsigned int max_rounds);
 
 struct tlsoff_conn *th_conn(struct th *t);
+/* The connection with the peer, even after the app released it. */
+struct tlsoff_conn *th_lookup(struct th *t);
 
 /* Mempools back at their start counts. */
 void th_check_pools(struct th *t);
