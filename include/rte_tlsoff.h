@@ -274,10 +274,17 @@ size_t rte_tlsoff_send_space(const struct rte_tlsoff_conn *conn);
 /**
  * Read received bytes.
  *
+ * @param conn
+ *   Connection.
+ * @param buf
+ *   Destination.
+ * @param len
+ *   Room in @p buf; must be non-zero, so that 0 always means end of stream.
  * @return
  *   Bytes copied; 0 at end of stream (the peer sent FIN and everything
  *   before it was read); -EAGAIN when nothing is available yet;
- *   -ECONNRESET / -ETIMEDOUT when the connection died; -EINVAL.
+ *   -ECONNRESET / -ETIMEDOUT when the connection died; -EINVAL for a NULL
+ *   argument or @p len 0.
  */
 ssize_t rte_tlsoff_recv(struct rte_tlsoff_conn *conn, void *buf, size_t len);
 
@@ -392,7 +399,9 @@ void rte_tlsoff_stats_reset(struct rte_tlsoff_stack *stack);
 
 /**
  * Register the instance with rte_telemetry: command "/tlsoff/stats,<name>"
- * returns its counters. Reads are unsynchronised snapshots.
+ * returns its counters ("/tlsoff/stats" alone lists the instances).
+ * Telemetry names cannot hold '.', so "tcp.retransmits" is reported as
+ * "tcp/retransmits". Reads are unsynchronised snapshots.
  *
  * @return 0, or a negative errno value.
  */

@@ -2,11 +2,278 @@
  * Copyright(c) 2026 The librte_tlsoff authors
  */
 
-/* Placeholder until the sender lands; keeps the tree building. */
-int main(void);
+/*
+ * tlsoff-sender: an HTTP/1.1 file server on librte_tlsoff, one stack on
+ * port 0 polled by the main lcore. This file is the life cycle: options,
+ * EAL, port, stack, the poll loop, and an orderly exit that leaves the
+ * counters in --stats-json. TLS comes later; today only --plain runs.
+ *
+ *   tlsoff-sender [EAL options] -- --ip A.B.C.D/N --plain [options]
+ *
+ * Files: opts.c (command line), port.c (ethdev), server.c (listener, pool,
+ * timeouts), conn.c (one connection), respond.c (routing), http.c
+ * (messages), docroot.c (paths below --root), body.c (body sources),
+ * stats.c (counters out).
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_tlsoff.h>
+
+#include "opts.h"
+#include "port.h"
+#include "server.h"
+#include "stats.h"
+
+#define SENDER_PORT_ID 0
+/* How often timeouts are checked. */
+#define TICK_HZ 10
+
+struct sender_app {
+	struct sender_opts opts;
+	struct sender_port port;
+	struct rte_tlsoff_stack *stack;
+	struct sender_server *srv;
+	struct stats_lib lib;
+	struct stats_ticker ticker;
+	uint64_t start;          /* TSC */
+};
+
+static volatile sig_atomic_t quit_signal;
+
+static void
+on_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void
+app_usage_hook(const char *prog)
+{
+	printf("\n");
+	sender_opts_usage(prog);
+}
+
+/*
+ * Index of "--" in argv (or argc if absent). The application options are
+ * parsed before the EAL starts, so a bad one is refused without touching
+ * hugepages or devices.
+ */
+static int
+find_separator(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return i;
+	return argc;
+}
+
+static double
+app_uptime(const struct sender_app *app, uint64_t now)
+{
+	return (double)(now - app->start) / (double)rte_get_tsc_hz();
+}
+
+static int
+app_stack_create(struct sender_app *app)
+{
+	const struct sender_opts *o = &app->opts;
+	struct rte_tlsoff_stack_conf conf;
+	char name[16];
+
+	rte_tlsoff_stack_conf_init(&conf);
+	conf.port_id = app->port.port_id;
+	conf.socket_id = app->port.socket_id;
+	conf.ip = o->ip;
+	conf.prefix_len = o->prefix_len;
+	conf.gateway = o->gateway;
+	conf.tx_offloads = app->port.tx_offloads;
+	conf.rx_offloads = app->port.rx_offloads;
+	conf.max_conns = o->max_conns;
+	if (o->sndbuf != 0)
+		conf.sndbuf = o->sndbuf;
+	conf.cc = o->cc;
+	conf.flags |= o->stack_flags;
+	conf.drop_rate = o->drop_rate;
+	conf.drop_seed = o->drop_seed;
+	snprintf(name, sizeof(name), "sender%u", app->port.port_id);
+	app->stack = rte_tlsoff_stack_create(name, &conf);
+	if (app->stack == NULL) {
+		fprintf(stderr, "tlsoff-sender: stack: %s (the log above says "
+			"which setting)\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	if (rte_tlsoff_telemetry_register(app->stack) != 0)
+		fprintf(stderr, "tlsoff-sender: telemetry registration failed; "
+			"going on without it\n");
+	return 0;
+}
+
+static void
+app_banner(const struct sender_app *app)
+{
+	const struct sender_opts *o = &app->opts;
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(mac, sizeof(mac), &app->port.mac);
+	printf("tlsoff-sender: %u.%u.%u.%u/%u port %u mac %s mode plain, "
+		"serving %s\n", o->ip >> 24, (o->ip >> 16) & 0xff,
+		(o->ip >> 8) & 0xff, o->ip & 0xff, o->prefix_len,
+		o->listen_port, mac, o->has_root ? o->root : "/bytes/N");
+	printf("tlsoff-sender: ready\n");
+	fflush(stdout);
+}
+
+static bool
+app_should_stop(const struct sender_app *app)
+{
+	if (quit_signal != 0) {
+		printf("tlsoff-sender: %s, stopping\n", strsignal(quit_signal));
+		return true;
+	}
+	if (app->opts.exit_after != 0 &&
+	    app->srv->stats.conns_closed >= app->opts.exit_after) {
+		printf("tlsoff-sender: %llu connections closed, stopping\n",
+			(unsigned long long)app->srv->stats.conns_closed);
+		return true;
+	}
+	return false;
+}
+
+static void
+app_loop(struct sender_app *app)
+{
+	uint64_t tick = rte_get_tsc_hz() / TICK_HZ;
+	uint64_t next_tick = 0, now;
+
+	for (;;) {
+		now = rte_rdtsc();
+		app->srv->now = now;
+		rte_tlsoff_stack_poll(app->stack);
+		if (app_should_stop(app))
+			break;
+		if (now >= next_tick) {
+			server_tick(app->srv, now);
+			next_tick = now + tick;
+		}
+		if (stats_ticker_due(&app->ticker, now)) {
+			stats_lib_read(&app->lib, app->stack);
+			stats_ticker_print(&app->ticker, now,
+				app_uptime(app, now), &app->lib,
+				&app->srv->stats, app->port.port_id);
+		}
+	}
+	fflush(stdout);
+}
+
+static int
+app_start(struct sender_app *app)
+{
+	app->start = rte_rdtsc();
+	if (sender_port_init(&app->port, SENDER_PORT_ID) != 0)
+		return -1;
+	if (app_stack_create(app) != 0)
+		return -1;
+	if (stats_lib_init(&app->lib, app->stack) != 0)
+		return -1;
+	app->srv = server_create(app->stack, &app->opts);
+	if (app->srv == NULL)
+		return -1;
+	stats_ticker_init(&app->ticker, app->opts.stats_period_s, rte_rdtsc());
+	app_banner(app);
+	return 0;
+}
+
+/* Counters are read before what holds them goes away; written after. */
+static int
+app_stop(struct sender_app *app)
+{
+	struct stats_snapshot snap;
+	int rc = 0;
+
+	memset(&snap, 0, sizeof(snap));
+	if (app->srv != NULL)
+		server_stop(app->srv);
+	if (app->stack != NULL) {
+		stats_lib_read(&app->lib, app->stack);
+		rte_tlsoff_stack_free(app->stack);
+	}
+	snap.mode = "plain";
+	snap.uptime_s = app_uptime(app, rte_rdtsc());
+	snap.lib = &app->lib;
+	if (app->srv != NULL)
+		snap.app = app->srv->stats;
+	snap.has_port = app->port.started &&
+		rte_eth_stats_get(app->port.port_id, &snap.port) == 0;
+	if (app->opts.stats_json != NULL && app->stack != NULL)
+		rc = stats_write_json(app->opts.stats_json, &snap);
+	server_free(app->srv);
+	sender_port_fini(&app->port);
+	stats_lib_fini(&app->lib);
+	return rc;
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return 0;
+	static struct sender_app app;
+	int sep = find_separator(argc, argv);
+	int rc = 0;
+
+	if (sep == argc && argc == 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		sender_opts_usage(argv[0]);
+		return 0;
+	}
+	if (sep == argc) {
+		fprintf(stderr, "tlsoff-sender: the application options go after "
+			"\"--\" (see: %s -- --help)\n", argv[0]);
+		return SENDER_EXIT_USAGE;
+	}
+	/* The EAL gets argv[0..sep), the options argv[sep..) named as the program. */
+	argv[sep] = argv[0];
+	switch (sender_opts_parse(argc - sep, &argv[sep], &app.opts)) {
+	case SENDER_OPTS_HELP:
+		return 0;
+	case SENDER_OPTS_ERROR:
+		return SENDER_EXIT_USAGE;
+	case SENDER_OPTS_RUN:
+		break;
+	}
+	rte_set_application_usage_hook(app_usage_hook);
+	if (rte_eal_init(sep, argv) < 0) {
+		fprintf(stderr, "tlsoff-sender: EAL: %s\n",
+			rte_strerror(rte_errno));
+		return 1;
+	}
+	install_signals();
+	if (app_start(&app) == 0)
+		app_loop(&app);
+	else
+		rc = 1;
+	if (app_stop(&app) != 0)
+		rc = 1;
+	rte_eal_cleanup();
+	return rc;
 }

@@ -156,7 +156,8 @@ prefix_mask(uint8_t len)
 static const char *
 opt_ip(struct sender_opts *o, const char *val)
 {
-	const char *want = "expected A.B.C.D/N, a unicast address and a prefix length 1..32";
+	const char *want = "expected A.B.C.D/N, a unicast address and a "
+		"prefix length 1..32";
 	char addr[INET_ADDRSTRLEN];
 	const char *slash = strchr(val, '/');
 	uint64_t plen;

@@ -98,10 +98,14 @@ arp_fill(struct tlsoff_stack *s, struct rte_mbuf *m, uint16_t op,
 	ah->arp_data.arp_sip = rte_cpu_to_be_32(s->conf.ip);
 	rte_ether_addr_copy(tha, &ah->arp_data.arp_tha);
 	ah->arp_data.arp_tip = rte_cpu_to_be_32(tip);
+	/* A request answered in place may have come chained: keep one segment. */
+	if (m->next != NULL) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+	}
 	m->data_len = ARP_FRAME_LEN;
 	m->pkt_len = ARP_FRAME_LEN;
 	m->nb_segs = 1;
-	m->next = NULL;
 	m->ol_flags = 0;
 }
 

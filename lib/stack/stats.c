@@ -110,11 +110,20 @@ tel_stats(const char *cmd __rte_unused, const char *params,
 		if (s == NULL || strcmp(s->name, params) != 0)
 			continue;
 		rte_tel_data_start_dict(d);
-		for (k = 0; k < NB_STATS; k++)
-			rte_tel_data_add_dict_u64(d, stat_tab[k].name,
+		rc = 0;
+		for (k = 0; k < NB_STATS && rc == 0; k++) {
+			char tname[RTE_TLSOFF_STAT_NAME_SIZE];
+			char *p;
+
+			/* Telemetry names allow [A-Za-z0-9_/]: "tcp/retransmits". */
+			snprintf(tname, sizeof(tname), "%s", stat_tab[k].name);
+			for (p = tname; *p != '\0'; p++)
+				if (*p == '.')
+					*p = '/';
+			rc = rte_tel_data_add_dict_u64(d, tname,
 				*(const uint64_t *)((const char *)&s->stats +
 					stat_tab[k].off));
-		rc = 0;
+		}
 		break;
 	}
 out:

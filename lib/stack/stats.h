@@ -60,6 +60,7 @@
 	X(tcp, newreno_recoveries) \
 	X(tcp, lost_retransmits) \
 	X(tcp, persist_probes) \
+	X(tcp, zero_windows) \
 	X(tcp, delayed_acks) \
 	X(tcp, window_updates) \
 	X(tcp, ooo_segments) \

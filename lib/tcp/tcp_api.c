@@ -130,7 +130,7 @@ rte_tlsoff_recv(struct rte_tlsoff_conn *conn, void *buf, size_t len)
 	struct tlsoff_conn *c = tlsoff_conn(conn);
 	uint32_t before, after, n;
 
-	if (c == NULL || (buf == NULL && len > 0) ||
+	if (c == NULL || buf == NULL || len == 0 ||
 	    !(c->flags & TF_APP_OWNED))
 		return -EINVAL;
 	if (c->rq.len == 0) {
@@ -142,8 +142,6 @@ rte_tlsoff_recv(struct rte_tlsoff_conn *conn, void *buf, size_t len)
 			return -ENOTCONN;
 		return -EAGAIN;
 	}
-	if (len == 0)
-		return 0;
 	before = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	n = tlsoff_rcvq_read(&c->rq, buf, (uint32_t)RTE_MIN(len, (size_t)UINT32_MAX));
 	/*

@@ -191,8 +191,13 @@ tcp_conn_alloc(struct tlsoff_stack *s, uint32_t rip, uint16_t rport,
 	int rc;
 
 	if (rte_mempool_get(s->conn_pool, &obj) != 0) {
-		/* Full: the oldest TIME_WAIT connection makes room. */
-		c = TAILQ_FIRST(&s->time_wait);
+		/*
+		 * Full: the oldest TIME_WAIT connection makes room, unless the
+		 * app still holds its handle (after shutdown, before close).
+		 */
+		TAILQ_FOREACH(c, &s->time_wait, q_link)
+			if (!(c->flags & TF_APP_OWNED))
+				break;
 		if (c == NULL)
 			return NULL;
 		TLSOFF_STAT_INC(s, tcp, time_wait_recycled);

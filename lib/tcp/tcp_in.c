@@ -227,6 +227,8 @@ tcp_ack(struct tlsoff_conn *c, const struct tlsoff_tcp_seg *seg)
 	     (c->snd_wl1 == seg->seq && seq_leq(c->snd_wl2, ack)))) {
 		bool opened = c->snd_wnd == 0 && wnd > 0;
 
+		if (wnd == 0 && c->snd_wnd != 0)
+			TLSOFF_STAT_INC(s, tcp, zero_windows);
 		c->snd_wnd = wnd;
 		c->snd_wl1 = seg->seq;
 		c->snd_wl2 = ack;

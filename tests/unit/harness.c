@@ -13,6 +13,7 @@
 
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_hash.h>
 #include <rte_ether.h>
 #include <rte_arp.h>
 #include <rte_ip.h>
@@ -647,6 +648,8 @@ th_start(struct th *t)
 static void
 th_finish(struct th *t)
 {
+	unsigned int i;
+
 	if (t->st == NULL)
 		return;
 	if (t->c != NULL) {
@@ -661,8 +664,37 @@ th_finish(struct th *t)
 	/* Let every timer run out (TIME_WAIT, retries), then account. */
 	th_run(t);
 	th_drain(t);
-	th_advance(t, 10ull * 60 * 1000000);
+	/*
+	 * Up to an hour of virtual time in coarse steps: a silent peer behind
+	 * a zero window takes max_retries backed-off probes (~11 min).
+	 */
+	for (i = 0; i < 36000 && t->s->nb_conns > 0; i++) {
+		t->now_us += 100000;
+		tlsoff_stack_set_clock(t->s, t->now_us);
+		th_run(t);
+		th_drain(t);
+	}
+	/* Frames held for ARP resolution are dropped after its retries. */
+	th_advance(t, 5000000);
 	th_drain(t);
+	if (t->s->nb_conns > 0) {
+		const void *key;
+		void *data;
+		uint32_t iter = 0;
+
+		TH_CHECK(t, false, "%u connections left after an hour",
+			t->s->nb_conns);
+		while (rte_hash_iterate(t->s->conn_hash, &key, &data, &iter) >= 0) {
+			const struct tlsoff_conn *c = data;
+
+			printf("#   left: state %d flags 0x%x una %u nxt %u max %u "
+				"end %u wnd %u timers %" PRIu64 "/%" PRIu64 "/%"
+				PRIu64 " now %" PRIu64 "\n", c->state, c->flags,
+				c->snd_una, c->snd_nxt, c->snd_max, c->sq.end_seq,
+				c->snd_wnd, c->t_expire[0], c->t_expire[1],
+				c->t_expire[2], t->now_us);
+		}
+	}
 	th_check_pools(t);
 	rte_tlsoff_stack_free(t->st);
 	rte_mempool_free(t->pool);
@@ -680,21 +712,20 @@ th_finish(struct th *t)
 /* ---- TAP driver ---- */
 
 int
-th_main(int argc, char **argv, const struct th_case *cases, unsigned int n)
+th_eal_setup(const char *argv0)
 {
 	char prefix[64];
-	char *eal[] = { argv[0], "--no-huge", "-m", "512", "--no-pci",
-		prefix, "--log-level=lib.*:error", "--log-level=tlsoff:error",
-		"--vdev=net_null0", "--no-telemetry", NULL };
+	char *eal[] = { (char *)(uintptr_t)argv0, "--no-huge", "-m", "512",
+		"--no-pci", prefix, "--log-level=lib.*:error",
+		"--log-level=tlsoff:error", "--vdev=net_null0", "--no-telemetry",
+		NULL };
 	struct rte_eth_conf pc;
 	struct rte_mempool *rx;
-	unsigned int i, k, total = 0, num = 0, failed = 0;
 
-	(void)argc;
 	snprintf(prefix, sizeof(prefix), "--file-prefix=tlsoff_ut_%d", getpid());
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
 		printf("Bail out! rte_eal_init failed\n");
-		return 1;
+		return -1;
 	}
 	/* A real (null) port: the stack reads its MAC and MTU. */
 	memset(&pc, 0, sizeof(pc));
@@ -705,8 +736,19 @@ th_main(int argc, char **argv, const struct th_case *cases, unsigned int n)
 	    rte_eth_tx_queue_setup(0, 0, 256, SOCKET_ID_ANY, NULL) != 0 ||
 	    rte_eth_dev_start(0) != 0) {
 		printf("Bail out! net_null port setup failed\n");
-		return 1;
+		return -1;
 	}
+	return 0;
+}
+
+int
+th_main(int argc, char **argv, const struct th_case *cases, unsigned int n)
+{
+	unsigned int i, k, total = 0, num = 0, failed = 0;
+
+	(void)argc;
+	if (th_eal_setup(argv[0]) != 0)
+		return 1;
 	for (i = 0; i < n; i++)
 		total += cases[i].per_isn ? 3 : 1;
 	printf("1..%u\n", total);

@@ -109,6 +109,8 @@ struct th_case {
 
 int th_main(int argc, char **argv, const struct th_case *cases,
 		unsigned int n);
+/* EAL and the null port th_start() needs (th_main does it itself). */
+int th_eal_setup(const char *argv0);
 
 /* Checks: record a failure with a message and go on. */
 #define TH_CHECK(t, cond, ...) \

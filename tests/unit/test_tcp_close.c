@@ -376,6 +376,26 @@ test_fin_wait2_timeout(struct th *t)
 	TH_EQ(t, th_stat(t, "tcp.conn_timeout"), 1);
 }
 
+/* Released with data behind a zero window and a silent peer: not forever. */
+static void
+test_close_zero_window_silent(struct th *t)
+{
+	th_start(t);
+	if (!th_accept(t, true, true, true))
+		return;
+	th_app_send(t, 100000);
+	th_run(t);
+	th_drain(t);
+	t->p_wnd = 0;
+	th_ack(t, t->l_isn + 1 + 10 * th_conn(t)->mss);
+	rte_tlsoff_close(t->c);
+	t->c = NULL;
+	th_advance(t, 700ull * 1000000);
+	th_drain(t);
+	TH_EQ(t, t->s->nb_conns, 0);
+	TH_EQ(t, th_stat(t, "tcp.conn_timeout"), 1);
+}
+
 /* A new SYN with a higher sequence takes over a TIME_WAIT connection. */
 static void
 test_time_wait_reuse(struct th *t)
@@ -440,6 +460,7 @@ static const struct th_case cases[] = {
 	{ "half-close keeps receiving", test_half_close, true },
 	{ "FIN_WAIT_2 timeout of released connections", test_fin_wait2_timeout, false },
 	{ "TIME_WAIT taken over by a newer SYN", test_time_wait_reuse, true },
+	{ "released behind a zero window, silent peer: freed", test_close_zero_window_silent, true },
 	{ "listener close resets unaccepted connections", test_listener_close, true },
 };
 

@@ -324,6 +324,13 @@ test_api_arguments(struct th *t)
 		rte_errno == EINVAL);
 	TH_EQ(t, rte_tlsoff_send(NULL, "x", 1), -EINVAL);
 	TH_EQ(t, rte_tlsoff_recv(NULL, NULL, 0), -EINVAL);
+	{
+		char b[4];
+
+		/* 0 is end of stream, so an empty read is refused. */
+		TH_CHECK(t, th_accept(t, true, true, true));
+		TH_EQ(t, rte_tlsoff_recv(t->c, b, 0), -EINVAL);
+	}
 	TH_EQ(t, rte_tlsoff_send_mbuf(NULL, NULL), -EINVAL);
 	rte_tlsoff_close(NULL);
 	rte_tlsoff_abort(NULL);

@@ -295,6 +295,36 @@ test_conn_table_full(struct th *t)
 	t->pport = pport;
 }
 
+/* A TIME_WAIT connection the app still holds is never recycled. */
+static void
+test_table_full_app_time_wait(struct th *t)
+{
+	struct rte_tlsoff_conn_info info;
+	struct th_seg seg;
+	uint16_t pport;
+
+	t->conf.max_conns = 1;
+	th_start(t);
+	if (!th_accept(t, true, true, true))
+		return;
+	TH_EQ(t, rte_tlsoff_shutdown(t->c), 0);
+	th_run(t);
+	th_drain(t);
+	th_ack(t, t->l_isn + 2);
+	th_send(t, TH_FIN | TH_ACK, t->p_nxt, t->p_ack, NULL, 0, NULL);
+	th_drain(t);
+	TH_EQ(t, th_conn(t)->state, TCP_TIME_WAIT);
+	pport = t->pport;
+	t->pport = 23000;
+	th_send(t, TH_SYN, 4242, 0, NULL, 0, NULL);
+	TH_CHECK(t, !th_pop_tcp(t, &seg), "the held connection was recycled");
+	TH_EQ(t, th_stat(t, "tcp.drop_conn_table_full"), 1);
+	t->pport = pport;
+	rte_tlsoff_conn_get_info(t->c, &info);
+	TH_EQ(t, info.remote_port, pport);
+	TH_EQ(t, info.state, RTE_TLSOFF_TCP_TIME_WAIT);
+}
+
 /* PAWS (RFC 7323 5): an old timestamp drops the segment with an ACK. */
 static void
 test_paws(struct th *t)
@@ -383,6 +413,7 @@ static const struct th_case cases[] = {
 	{ "headers split across mbuf segments", test_split_headers, true },
 	{ "SYN flood bounded by the half-open quota", test_syn_flood, true },
 	{ "full connection table; TIME_WAIT recycled", test_conn_table_full, true },
+	{ "TIME_WAIT held by the app is not recycled", test_table_full_app_time_wait, true },
 	{ "PAWS drops old timestamps", test_paws, true },
 	{ "random segment storm", test_random_storm, true },
 };
