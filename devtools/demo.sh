@@ -65,7 +65,7 @@ if ! grep -q 'tlsoff-sender: ready' "$work/sender.log"; then
 	echo "demo.sh: the sender did not start" >&2
 	exit 1
 fi
-head -1 "$work/sender.log"
+grep -m1 "^tlsoff-sender: [0-9]" "$work/sender.log" || true
 
 echo "curl http://198.18.0.2:8080/file.bin (${size_mib} MiB) from namespace $name-c"
 speed=$(ip netns exec "$name-c" curl -sS -f -m 300 -o "$work/got.bin" \

@@ -41,6 +41,10 @@ tlsoff_icmp_input(struct tlsoff_stack *s, struct rte_mbuf *m, uint16_t l4_off,
 	}
 	TLSOFF_STAT_INC(s, icmp, echo_requests);
 	src = rte_be_to_cpu_32(ip->src_addr);
+	if (tlsoff_ipv4_nexthop(s, src) == 0) {
+		TLSOFF_STAT_INC(s, ip, drop_no_route);
+		goto drop;
+	}
 	ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	ic->icmp_cksum = 0;
 	if (tlsoff_cksum_mbuf(m, l4_off, l4_len, &cksum) != 0) {

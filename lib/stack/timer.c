@@ -16,6 +16,7 @@ tlsoff_wheel_init(struct tlsoff_wheel *w, uint64_t now_us)
 	unsigned int i;
 
 	w->cur_tick = now_us / TLSOFF_WHEEL_TICK_US;
+	TAILQ_INIT(&w->due);
 	for (i = 0; i < TLSOFF_WHEEL_SLOTS; i++)
 		TAILQ_INIT(&w->slot[i]);
 }
@@ -23,10 +24,11 @@ tlsoff_wheel_init(struct tlsoff_wheel *w, uint64_t now_us)
 void
 tlsoff_timer_cancel(struct tlsoff_wheel *w, struct tlsoff_timer *t)
 {
-	if (!t->armed)
+	(void)w;
+	if (t->list == NULL)
 		return;
-	TAILQ_REMOVE(&w->slot[t->expire_tick & WHEEL_MASK], t, link);
-	t->armed = false;
+	TAILQ_REMOVE(t->list, t, link);
+	t->list = NULL;
 }
 
 void
@@ -41,15 +43,14 @@ tlsoff_timer_arm(struct tlsoff_wheel *w, struct tlsoff_timer *t,
 	if (tick < w->cur_tick)
 		tick = w->cur_tick;
 	t->expire_tick = tick;
-	t->armed = true;
-	TAILQ_INSERT_TAIL(&w->slot[tick & WHEEL_MASK], t, link);
+	t->list = &w->slot[tick & WHEEL_MASK];
+	TAILQ_INSERT_TAIL(t->list, t, link);
 }
 
 unsigned int
 tlsoff_wheel_run(struct tlsoff_wheel *w, uint64_t now_us,
 		tlsoff_timer_cb_t cb, void *arg)
 {
-	struct tlsoff_timer_list due;
 	struct tlsoff_timer *t, *next;
 	uint64_t now_tick = now_us / TLSOFF_WHEEL_TICK_US;
 	uint64_t tick, last;
@@ -57,7 +58,6 @@ tlsoff_wheel_run(struct tlsoff_wheel *w, uint64_t now_us,
 
 	if (now_tick < w->cur_tick)
 		return 0;
-	TAILQ_INIT(&due);
 	/* After a long stall one revolution visits every slot once. */
 	last = now_tick;
 	if (now_tick - w->cur_tick >= TLSOFF_WHEEL_SLOTS)
@@ -70,7 +70,8 @@ tlsoff_wheel_run(struct tlsoff_wheel *w, uint64_t now_us,
 			if (t->expire_tick > now_tick)
 				continue;
 			TAILQ_REMOVE(head, t, link);
-			TAILQ_INSERT_TAIL(&due, t, link);
+			TAILQ_INSERT_TAIL(&w->due, t, link);
+			t->list = &w->due;
 		}
 	}
 	/*
@@ -78,9 +79,9 @@ tlsoff_wheel_run(struct tlsoff_wheel *w, uint64_t now_us,
 	 * callback lands in a tick not yet run (cur_tick is past now).
 	 */
 	w->cur_tick = now_tick + 1;
-	while ((t = TAILQ_FIRST(&due)) != NULL) {
-		TAILQ_REMOVE(&due, t, link);
-		t->armed = false;
+	while ((t = TAILQ_FIRST(&w->due)) != NULL) {
+		TAILQ_REMOVE(&w->due, t, link);
+		t->list = NULL;
 		cb(t, arg);
 		fired++;
 	}

@@ -18,18 +18,30 @@
 #define TLSOFF_WHEEL_SLOTS 1024u       /* power of two */
 #define TLSOFF_WHEEL_TICK_US 1000u     /* 1 ms */
 
+TAILQ_HEAD(tlsoff_timer_list, tlsoff_timer);
+
 struct tlsoff_timer {
 	TAILQ_ENTRY(tlsoff_timer) link;
+	struct tlsoff_timer_list *list; /* slot or due list; NULL: not armed */
 	uint64_t expire_tick;
-	bool armed;
 };
-
-TAILQ_HEAD(tlsoff_timer_list, tlsoff_timer);
 
 struct tlsoff_wheel {
 	uint64_t cur_tick; /* every tick < cur_tick has been run */
+	/*
+	 * Timers found due, waiting for their callback. Kept in the wheel (not
+	 * on the stack of tlsoff_wheel_run) so that a callback may cancel or
+	 * re-arm any other due timer.
+	 */
+	struct tlsoff_timer_list due;
 	struct tlsoff_timer_list slot[TLSOFF_WHEEL_SLOTS];
 };
+
+static inline bool
+tlsoff_timer_armed(const struct tlsoff_timer *t)
+{
+	return t->list != NULL;
+}
 
 typedef void (*tlsoff_timer_cb_t)(struct tlsoff_timer *t, void *arg);
 

@@ -28,12 +28,14 @@ recount(struct tlsoff_sack_sb *sb)
 		sb->sacked += sb->b[i].end - sb->b[i].start;
 }
 
-/* Insert [s, e) keeping b[] ascending and merged; true if bytes were new. */
+/*
+ * Insert [s, e) keeping b[] ascending and merged. False when it could not be
+ * kept (the scoreboard is full and it would be the highest range).
+ */
 static bool
 insert(struct tlsoff_sack_sb *sb, uint32_t s, uint32_t e)
 {
 	struct tlsoff_seq_range *b = sb->b;
-	uint32_t before = sb->sacked;
 	unsigned int i = 0, j;
 
 	while (i < sb->n && seq_lt(b[i].end, s))
@@ -66,7 +68,27 @@ insert(struct tlsoff_sack_sb *sb, uint32_t s, uint32_t e)
 		sb->n++;
 	}
 	recount(sb);
-	return sb->sacked > before;
+	return true;
+}
+
+/* Un-SACKed bytes in [a, b). */
+static uint32_t
+unsacked_in(const struct tlsoff_sack_sb *sb, uint32_t a, uint32_t b)
+{
+	uint32_t n;
+	unsigned int i;
+
+	if (!seq_lt(a, b))
+		return 0;
+	n = b - a;
+	for (i = 0; i < sb->n; i++) {
+		uint32_t s = seq_max(sb->b[i].start, a);
+		uint32_t e = seq_min(sb->b[i].end, b);
+
+		if (seq_lt(s, e))
+			n -= e - s;
+	}
+	return n;
 }
 
 bool
@@ -84,7 +106,8 @@ tlsoff_sack_update(struct tlsoff_sack_sb *sb, uint32_t una, uint32_t snd_max,
 			continue;
 		if (seq_lt(s, una))
 			s = una;
-		if (insert(sb, s, e))
+		/* New bytes, counted before the insert (which may evict). */
+		if (unsacked_in(sb, s, e) > 0 && insert(sb, s, e))
 			news = true;
 	}
 	return news;
@@ -158,39 +181,27 @@ tlsoff_sack_lost_edge(const struct tlsoff_sack_sb *sb, uint32_t una,
 	return una;
 }
 
-/* Un-SACKed bytes in [a, b). */
-static uint32_t
-unsacked_in(const struct tlsoff_sack_sb *sb, uint32_t a, uint32_t b)
-{
-	uint32_t n;
-	unsigned int i;
-
-	if (!seq_lt(a, b))
-		return 0;
-	n = b - a;
-	for (i = 0; i < sb->n; i++) {
-		uint32_t s = seq_max(sb->b[i].start, a);
-		uint32_t e = seq_min(sb->b[i].end, b);
-
-		if (seq_lt(s, e))
-			n -= e - s;
-	}
-	return n;
-}
-
+/*
+ * RFC 6675 SetPipe(): every un-SACKed octet counts once unless IsLost(),
+ * and once more if it was retransmitted (at or below HighRxt) — except a
+ * retransmission found lost again, which is no longer in the network.
+ */
 uint32_t
 tlsoff_sack_pipe(const struct tlsoff_sack_sb *sb, uint32_t una,
 		uint32_t snd_max, uint32_t mss)
 {
-	uint32_t out = snd_max - una - sb->sacked;
+	uint32_t unsacked = snd_max - una - sb->sacked;
 	uint32_t edge = tlsoff_sack_lost_edge(sb, una, mss);
-	uint32_t gone = unsacked_in(sb, seq_max(sb->high_rxt, una), edge);
+	uint32_t lost = unsacked_in(sb, una, edge);
+	uint32_t rxt = unsacked_in(sb, una, seq_max(sb->high_rxt, una));
+	uint32_t gone = 0;
+	uint64_t pipe;
 	unsigned int i;
 
-	/* Lost bytes not yet retransmitted are not in the network. */
 	for (i = 0; i < sb->nlost; i++)
 		gone += unsacked_in(sb, sb->lost[i].start, sb->lost[i].end);
-	return gone >= out ? 0 : out - gone;
+	pipe = (uint64_t)(unsacked - lost) + rxt;
+	return pipe > gone ? (uint32_t)(pipe - gone) : 0;
 }
 
 bool

@@ -294,19 +294,20 @@ def test_basics(tap, env, binary, tmp, root, files):
 
 
 def test_slow_reader(tap, env, binary, tmp, root, files):
-    """A reader slower than the sender closes the window; data still right."""
-    env.sysctl_client("net.ipv4.tcp_rmem", "4096 16384 32768")
+    """A reader slower than the sender: windows close, probes reopen them."""
+    env.sysctl_client("net.ipv4.tcp_rmem", "4096 8192 16384")
     try:
         snd = Sender(env, binary, ["--root", root], tmp)
-        name = "f1048576.bin"
-        ok, got = curl_get(env, name, ["--limit-rate", "400k"], timeout=120)
+        name = "f65537.bin"
+        ok, got = curl_get(env, name, ["--limit-rate", "20k"], timeout=120)
         stats = snd.stop()
     finally:
         env.sysctl_client("net.ipv4.tcp_rmem", "4096 131072 6291456")
     tap.ok(ok and got == files[name][1], "slow reader gets the right bytes",
            got)
-    tap.ok(stat(stats, "tcp.zero_windows") > 0,
-           "the slow reader closed the window (tcp.zero_windows > 0)",
+    tap.ok(stat(stats, "tcp.zero_windows") > 0 and
+           stat(stats, "tcp.persist_probes") > 0,
+           "the slow reader closed the window and the sender probed it",
            json.dumps({k: stat(stats, k) for k in
                        ("tcp.zero_windows", "tcp.persist_probes")}))
 

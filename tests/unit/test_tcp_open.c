@@ -353,7 +353,7 @@ test_api_arguments(struct th *t)
 	TH_CHECK(t, rte_tlsoff_stack_create("bad4", &conf) == NULL &&
 		rte_errno == EINVAL);
 	conf = t->conf;
-	conf.gateway = RTE_IPV4(192, 168, 0, 1);
+	conf.gateway = 0xc0a80001u;   /* 192.168.0.1, outside 10.0.0.0/24 */
 	TH_CHECK(t, rte_tlsoff_stack_create("bad5", &conf) == NULL &&
 		rte_errno == EINVAL);
 	TH_CHECK(t, rte_tlsoff_stack_create("a-name-that-is-too-long", &t->conf)

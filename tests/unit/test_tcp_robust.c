@@ -382,7 +382,7 @@ test_random_storm(struct th *t)
 		th = (struct rte_tcp_hdr *)(f + L4OFF);
 		/* Spoil some header or option bytes at random. */
 		for (k = 0; k < (rng >> 60); k++) {
-			uint32_t pos = L4OFF + (uint32_t)((rng >> (k * 5)) % 40);
+			uint32_t pos = L4OFF + (uint32_t)((rng >> (k * 5 % 60)) % 40);
 
 			if (pos < n)
 				f[pos] ^= (uint8_t)(rng >> (8 + k));
