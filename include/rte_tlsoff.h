@@ -45,6 +45,13 @@ enum rte_tlsoff_cc {
 	RTE_TLSOFF_CC_NEWRENO,   /**< NewReno, RFC 5681 + RFC 6582. */
 };
 
+/** Software AEAD engine for TLS records. */
+enum rte_tlsoff_crypto {
+	RTE_TLSOFF_CRYPTO_AUTO = 0,  /**< intel-ipsec-mb if built in, else OpenSSL */
+	RTE_TLSOFF_CRYPTO_OPENSSL,   /**< OpenSSL EVP */
+	RTE_TLSOFF_CRYPTO_IPSEC_MB,  /**< intel-ipsec-mb */
+};
+
 /** Do not offer or accept SACK (RFC 2018); loss recovery is NewReno. */
 #define RTE_TLSOFF_F_NO_SACK       (1u << 0)
 /** Do not offer or accept timestamps (RFC 7323). */
@@ -92,6 +99,15 @@ struct rte_tlsoff_stack_conf {
 	uint32_t syn_backlog;      /**< half-open connections per listener (default 128). */
 	enum rte_tlsoff_cc cc;     /**< congestion control (default CUBIC). */
 	uint32_t flags;            /**< RTE_TLSOFF_F_* */
+	/** TLS contexts: connections that can have TLS at once (default max_conns). */
+	uint32_t tls_conns;
+	/** Engine that seals TLS records (default AUTO). */
+	enum rte_tlsoff_crypto crypto;
+	/**
+	 * TLS 1.3 AES-GCM: records under one key before the library updates it
+	 * (0 = 23726566, about 2^24.5, the RFC 8446 5.5 limit).
+	 */
+	uint64_t tls_key_update_records;
 	/**
 	 * Test-only loss injector: drop this fraction (0..1) of outgoing data
 	 * segments just before the device. 0 disables it.
@@ -360,6 +376,12 @@ struct rte_tlsoff_conn_info {
  */
 int rte_tlsoff_conn_get_info(const struct rte_tlsoff_conn *conn,
 		struct rte_tlsoff_conn_info *info);
+
+/**
+ * Name of the engine the instance seals TLS records with: "ipsec-mb" or
+ * "openssl".
+ */
+const char *rte_tlsoff_crypto_engine(const struct rte_tlsoff_stack *stack);
 
 /** Name length of a statistics counter, including the terminating NUL. */
 #define RTE_TLSOFF_STAT_NAME_SIZE 48

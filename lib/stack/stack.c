@@ -24,11 +24,13 @@
 #include "tlsoff_log.h"
 #include "../net/net.h"
 #include "../tcp/tcp.h"
+#include "../tls/tls.h"
 
 RTE_LOG_REGISTER_DEFAULT(tlsoff_logtype, NOTICE);
 
 #define MEMPOOL_CACHE 256u
-#define SNDBUF_DATA_ROOM 16384u
+/* A whole TLS record (16384 + header, nonce, type, tag) fits one buffer. */
+#define SNDBUF_DATA_ROOM 16448u
 
 void
 rte_tlsoff_stack_conf_init(struct rte_tlsoff_stack_conf *conf)
@@ -98,7 +100,7 @@ conf_check(const char *name, const struct rte_tlsoff_stack_conf *c)
 	CONF_CHECK(is_pow2(c->sndq_chunks) && c->sndq_chunks >= 16,
 		"sndq_chunks", "must be a power of two >= 16");
 	CONF_CHECK(c->sndbuf_pool_bytes >= SNDBUF_DATA_ROOM * 4,
-		"sndbuf_pool_bytes", "must hold at least 4 buffers of 16 KiB");
+		"sndbuf_pool_bytes", "must hold at least 4 send buffers (4 x 16448 bytes)");
 	CONF_CHECK(c->hdr_mbufs >= 1024, "hdr_mbufs", "must be at least 1024");
 	CONF_CHECK(c->mss == 0 || c->mss >= TCP_MIN_MSS, "mss",
 		"must be 0 or at least 88");
@@ -119,6 +121,14 @@ conf_check(const char *name, const struct rte_tlsoff_stack_conf *c)
 		"cc", "is not a known algorithm");
 	CONF_CHECK(c->drop_rate >= 0.0 && c->drop_rate < 1.0, "drop_rate",
 		"must be in [0, 1)");
+	CONF_CHECK(c->tls_conns <= c->max_conns, "tls_conns",
+		"must be at most max_conns");
+	CONF_CHECK(c->crypto == RTE_TLSOFF_CRYPTO_AUTO ||
+		c->crypto == RTE_TLSOFF_CRYPTO_OPENSSL ||
+		c->crypto == RTE_TLSOFF_CRYPTO_IPSEC_MB, "crypto",
+		"is not a known engine");
+	CONF_CHECK(c->tls_key_update_records <= TLS13_AES_GCM_RECORD_LIMIT,
+		"tls_key_update_records", "must be at most 23726566 (RFC 8446 5.5)");
 	return 0;
 }
 
@@ -212,6 +222,7 @@ stack_release(struct tlsoff_stack *s)
 	uint32_t i;
 
 	tlsoff_tcp_stack_fini(s);
+	tlsoff_tls_stack_fini(s);
 	tlsoff_arp_flush(s);
 	tlsoff_tx_flush(s);
 	for (i = 0; i < s->txbuf_n; i++)
@@ -289,7 +300,11 @@ rte_tlsoff_stack_create(const char *name, const struct rte_tlsoff_stack_conf *co
 		s->drop_threshold = (uint64_t)(conf->drop_rate * 18446744073709551615.0);
 		s->drop_rng = conf->drop_seed ? conf->drop_seed : 0x9e3779b97f4a7c15ull;
 	}
-	if (stack_memory(s) != 0 || tlsoff_tcp_stack_init(s) != 0) {
+	s->conf.tls_conns = conf->tls_conns ? conf->tls_conns : conf->max_conns;
+	s->tls_key_update_records = conf->tls_key_update_records ?
+		conf->tls_key_update_records : TLS13_AES_GCM_RECORD_LIMIT;
+	if (stack_memory(s) != 0 || tlsoff_tcp_stack_init(s) != 0 ||
+	    tlsoff_tls_stack_init(s) != 0) {
 		stack_release(s);
 		rte_errno = ENOMEM;
 		return NULL;

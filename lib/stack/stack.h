@@ -21,6 +21,7 @@
 #include "rte_tlsoff.h"
 #include "stats.h"
 #include "timer.h"
+#include "../crypto/aead.h"
 #include "../net/arp.h"
 
 struct rte_hash;
@@ -77,6 +78,11 @@ struct tlsoff_stack {
 	uint32_t nb_conns;
 
 	struct tlsoff_listener *listeners; /* conf.max_listeners entries */
+
+	/* TLS: the sealing engine and the per-connection contexts */
+	struct tlsoff_crypto crypto;
+	struct rte_mempool *tls_pool;
+	uint64_t tls_key_update_records;
 
 	struct tlsoff_wheel wheel;
 	struct tlsoff_arp arp;

@@ -94,7 +94,17 @@
 	X(tcp, drop_rcvbuf_full) \
 	X(tcp, drop_no_mbuf) \
 	X(tcp, drop_tx_full) \
-	X(tcp, injected_drops)
+	X(tcp, injected_drops) \
+	X(tls, handoffs) \
+	X(tls, handoff_refused) \
+	X(tls, no_context) \
+	X(tls, records) \
+	X(tls, bytes) \
+	X(tls, ctrl_records) \
+	X(tls, key_updates) \
+	X(tls, key_update_failures) \
+	X(tls, seq_exhausted) \
+	X(tls, no_mbuf)
 
 struct tlsoff_stats {
 #define TLSOFF_STAT_FIELD(g, n) uint64_t g ## _ ## n;

@@ -84,6 +84,15 @@ enum tlsoff_tcp_timer {
 	TCP_T_MAX
 };
 
+/*
+ * An upper layer riding on a connection (TLS): told when data is
+ * acknowledged (its records can go) and when the connection is freed.
+ */
+struct tlsoff_ulp_ops {
+	void (*on_acked)(void *ctx, uint32_t snd_una);
+	void (*on_free)(void *ctx);
+};
+
 struct tlsoff_conn_key {
 	uint32_t rip;
 	uint32_t lip;
@@ -126,6 +135,8 @@ struct tlsoff_conn {
 	bool in_ev_list, in_out_list, in_mem_wait, in_tw_list, in_acc_q;
 	rte_tlsoff_conn_cb_t cb;
 	void *cb_arg;
+	const struct tlsoff_ulp_ops *ulp;
+	void *ulp_ctx;
 
 	/* send sequence space (RFC 9293 3.3.1) */
 	uint32_t iss;
@@ -253,6 +264,12 @@ void tcp_conn_negotiate(struct tlsoff_conn *c, const struct tlsoff_tcp_opts *o);
 uint32_t tcp_isn(struct tlsoff_stack *s, const struct tlsoff_conn_key *k);
 void tcp_deliver_events(struct tlsoff_stack *s);
 void tcp_run_output(struct tlsoff_stack *s);
+
+/* tcp_api.c: for upper layers (TLS) acting for the app */
+int tcp_send_check(const struct tlsoff_conn *c);
+uint32_t tcp_send_space(const struct tlsoff_conn *c);
+int tcp_send_chain(struct tlsoff_conn *c, struct rte_mbuf *m);
+void tcp_want_write(struct tlsoff_conn *c, bool memory);
 
 /* tcp_opt.c */
 int tcp_opts_parse(const uint8_t *p, unsigned int len, bool syn,

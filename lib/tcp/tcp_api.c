@@ -11,8 +11,8 @@
 #include "tcp.h"
 #include "../stack/tlsoff_log.h"
 
-static uint32_t
-conn_send_space(const struct tlsoff_conn *c)
+uint32_t
+tcp_send_space(const struct tlsoff_conn *c)
 {
 	uint32_t used = tlsoff_sndq_bytes(&c->sq);
 	uint32_t lim = c->stack->conf.sndbuf;
@@ -23,8 +23,8 @@ conn_send_space(const struct tlsoff_conn *c)
 }
 
 /* 0 when the app may queue data now, else the negative errno to return. */
-static int
-send_allowed(const struct tlsoff_conn *c)
+int
+tcp_send_check(const struct tlsoff_conn *c)
 {
 	if (c->error != 0)
 		return -c->error;
@@ -43,15 +43,35 @@ send_allowed(const struct tlsoff_conn *c)
 	}
 }
 
-static void
-wait_for_memory(struct tlsoff_conn *c)
+/*
+ * The writer was refused: RTE_TLSOFF_EV_WRITABLE follows when ACKs free
+ * room, or (@memory) when the shared buffer memory comes back.
+ */
+void
+tcp_want_write(struct tlsoff_conn *c, bool memory)
 {
 	struct tlsoff_stack *s = c->stack;
 
-	if (!c->in_mem_wait) {
+	c->flags |= TF_WANT_WRITE;
+	if (memory && !c->in_mem_wait) {
 		TAILQ_INSERT_TAIL(&s->mem_wait, c, mem_link);
 		c->in_mem_wait = true;
 	}
+}
+
+/* Queue a chain for an upper layer; all or nothing, no ownership check. */
+int
+tcp_send_chain(struct tlsoff_conn *c, struct rte_mbuf *m)
+{
+	int rc = tcp_send_check(c);
+
+	if (rc != 0)
+		return rc;
+	if (m->pkt_len > tcp_send_space(c) ||
+	    tlsoff_sndq_append_chain(&c->sq, m) != 0)
+		return -EAGAIN;
+	tcp_conn_want_output(c);
+	return 0;
 }
 
 ssize_t
@@ -64,19 +84,18 @@ rte_tlsoff_send(struct rte_tlsoff_conn *conn, const void *buf, size_t len)
 	if (c == NULL || (buf == NULL && len > 0) ||
 	    !(c->flags & TF_APP_OWNED))
 		return -EINVAL;
-	rc = send_allowed(c);
+	rc = tcp_send_check(c);
 	if (rc != 0)
 		return rc;
 	if (len == 0)
 		return 0;
-	space = conn_send_space(c);
+	space = tcp_send_space(c);
 	want = (uint32_t)RTE_MIN(len, (size_t)space);
 	n = want ? tlsoff_sndq_append_copy(&c->sq, c->stack->sndbuf_pool, buf,
 			want) : 0;
-	if (n < want && rte_mempool_avail_count(c->stack->sndbuf_pool) == 0)
-		wait_for_memory(c);
 	if (n < len)
-		c->flags |= TF_WANT_WRITE;
+		tcp_want_write(c, n < want &&
+			rte_mempool_avail_count(c->stack->sndbuf_pool) == 0);
 	if (n == 0)
 		return -EAGAIN;
 	tcp_conn_want_output(c);
@@ -94,7 +113,7 @@ rte_tlsoff_send_mbuf(struct rte_tlsoff_conn *conn, struct rte_mbuf *m)
 
 	if (c == NULL || m == NULL || !(c->flags & TF_APP_OWNED))
 		return -EINVAL;
-	rc = send_allowed(c);
+	rc = tcp_send_check(c);
 	if (rc != 0)
 		return rc;
 	for (seg = m; seg != NULL; seg = seg->next) {
@@ -105,7 +124,7 @@ rte_tlsoff_send_mbuf(struct rte_tlsoff_conn *conn, struct rte_mbuf *m)
 		return -EINVAL;
 	if (total > c->stack->conf.sndbuf)
 		return -EMSGSIZE;
-	if (total > conn_send_space(c) ||
+	if (total > tcp_send_space(c) ||
 	    tlsoff_sndq_append_chain(&c->sq, m) != 0) {
 		c->flags |= TF_WANT_WRITE;
 		return -EAGAIN;
@@ -119,9 +138,9 @@ rte_tlsoff_send_space(const struct rte_tlsoff_conn *conn)
 {
 	const struct tlsoff_conn *c = (const struct tlsoff_conn *)conn;
 
-	if (c == NULL || send_allowed(c) != 0)
+	if (c == NULL || tcp_send_check(c) != 0)
 		return 0;
-	return conn_send_space(c);
+	return tcp_send_space(c);
 }
 
 ssize_t

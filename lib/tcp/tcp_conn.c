@@ -175,6 +175,8 @@ tcp_conn_free(struct tlsoff_conn *c)
 	if (c->listener != NULL && c->state == TCP_SYN_RCVD)
 		c->listener->n_syn--;
 	tlsoff_sndq_purge(&c->sq);
+	if (c->ulp != NULL)
+		c->ulp->on_free(c->ulp_ctx);
 	/* Received bytes may be secrets (TLS handshake); do not leave them. */
 	memset(c->rq.buf, 0, c->rq.mask + 1);
 	memset(c, 0, offsetof(struct tlsoff_conn, storage));

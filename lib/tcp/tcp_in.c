@@ -136,6 +136,8 @@ on_new_ack(struct tlsoff_conn *c, const struct tlsoff_tcp_seg *seg)
 	if (freed_pool)
 		s->mem_freed = true;
 	c->bytes_acked += data_acked;
+	if (c->ulp != NULL)
+		c->ulp->on_acked(c->ulp_ctx, ack);
 	if (c->flags & TF_SACK_OK)
 		tlsoff_sack_trim(&c->sb, ack);
 

@@ -95,9 +95,11 @@ struct th {
 	uint32_t ev;                /* events accumulated by the callback */
 	unsigned int accepts;
 	uint64_t app_sent;          /* pattern bytes queued by the app */
+	bool no_pattern;            /* payload is not the pattern (TLS) */
 	uint32_t data_isn;          /* stream offset 0 is data_isn + 1 */
 
 	int failures;
+	const char *skip;           /* reported as "# SKIP <reason>" */
 };
 
 /* TAP driver. */
@@ -111,6 +113,13 @@ int th_main(int argc, char **argv, const struct th_case *cases,
 		unsigned int n);
 /* EAL and the null port th_start() needs (th_main does it itself). */
 int th_eal_setup(const char *argv0);
+
+/* The case cannot run here (a missing capability): a reported skip. */
+static inline void
+th_skip(struct th *t, const char *reason)
+{
+	t->skip = reason;
+}
 
 /* Checks: record a failure with a message and go on. */
 #define TH_CHECK(t, cond, ...) \
