@@ -26,7 +26,8 @@
 #include "../tcp/tcp.h"
 #include "../tls/tls.h"
 
-RTE_LOG_REGISTER_DEFAULT(tlsoff_logtype, NOTICE);
+/* Log type "tlsoff" (--log-level=tlsoff:debug). */
+RTE_LOG_REGISTER(tlsoff_logtype, tlsoff, NOTICE);
 
 #define MEMPOOL_CACHE 256u
 /* A whole TLS record (16384 + header, nonce, type, tag) fits one buffer. */
