@@ -61,6 +61,54 @@ enum rte_tlsoff_crypto {
 /** Do not send a gratuitous ARP when the stack starts. */
 #define RTE_TLSOFF_F_NO_GARP       (1u << 3)
 
+/** Where TLS records are encrypted (conf.offload.type). */
+enum rte_tlsoff_offload_type {
+	/** In software by the library (conf.crypto). */
+	RTE_TLSOFF_OFFLOAD_SW = 0,
+	/** By a TLS-capable ConnectX if one is present, else by the NIC model. */
+	RTE_TLSOFF_OFFLOAD_AUTO,
+	/** By a TLS-capable ConnectX (rdma-core DevX); fail if there is none. */
+	RTE_TLSOFF_OFFLOAD_MLX5,
+	/**
+	 * By the software model of the ConnectX TLS engine, which puts its
+	 * frames on conf.port_id / conf.tx_queue.
+	 */
+	RTE_TLSOFF_OFFLOAD_MLX5_MODEL,
+};
+
+/**
+ * Called with every frame the device puts on the wire (the NIC model
+ * only), e.g. to write a capture. The frames belong to the device.
+ */
+typedef void (*rte_tlsoff_wire_tap_t)(void *arg, struct rte_mbuf *const *pkts,
+		uint16_t n);
+
+/** The model does its work in rte_tlsoff_offload_run() (another lcore). */
+#define RTE_TLSOFF_OFFLOAD_F_ASYNC          (1u << 0)
+/**
+ * Test only: never resync the device after a retransmission. Records then
+ * leave with wrong ciphertext, which a correct peer must reject.
+ */
+#define RTE_TLSOFF_OFFLOAD_F_TEST_NO_RESYNC (1u << 1)
+
+/**
+ * TLS transmit offload device. Records of connections the device cannot
+ * take (ChaCha20, a cipher or version it lacks, no free context) are
+ * sealed in software, per connection.
+ */
+struct rte_tlsoff_offload_conf {
+	enum rte_tlsoff_offload_type type; /**< default SW */
+	/** mlx5: RDMA device name (e.g. "mlx5_0"); NULL: the first with TLS TX. */
+	const char *ib_dev;
+	/** Send queue size in 64-byte blocks, a power of two (default 8192). */
+	uint32_t sq_size;
+	/** Device TLS contexts, i.e. key epochs in flight (default 2 x tls_conns). */
+	uint32_t max_contexts;
+	uint32_t flags;            /**< RTE_TLSOFF_OFFLOAD_F_* */
+	rte_tlsoff_wire_tap_t tap; /**< model: sees every frame sent; may be NULL */
+	void *tap_arg;             /**< argument of @p tap */
+};
+
 /**
  * Stack configuration. Fill it with rte_tlsoff_stack_conf_init() first, then
  * change what you need; a zero field keeps its default where noted.
@@ -114,6 +162,8 @@ struct rte_tlsoff_stack_conf {
 	 */
 	double drop_rate;
 	uint64_t drop_seed;        /**< seed of the loss injector's generator. */
+	/** TLS transmit offload device (default: none, software). */
+	struct rte_tlsoff_offload_conf offload;
 };
 
 /**
@@ -382,6 +432,22 @@ int rte_tlsoff_conn_get_info(const struct rte_tlsoff_conn *conn,
  * "openssl".
  */
 const char *rte_tlsoff_crypto_engine(const struct rte_tlsoff_stack *stack);
+
+/**
+ * Name of the instance's TLS encryption device: "sw" (none), "mlx5" (a
+ * ConnectX) or "mlx5-model" (the NIC model).
+ */
+const char *rte_tlsoff_offload_name(const struct rte_tlsoff_stack *stack);
+
+/**
+ * Do the device's pending work (conf.offload.flags has
+ * RTE_TLSOFF_OFFLOAD_F_ASYNC): call it in a loop on an lcore other than the
+ * instance's. One caller at a time.
+ *
+ * @return Work items done (0: idle), or -EINVAL if the device has no
+ *   asynchronous work.
+ */
+int rte_tlsoff_offload_run(struct rte_tlsoff_stack *stack);
 
 /** Name length of a statistics counter, including the terminating NUL. */
 #define RTE_TLSOFF_STAT_NAME_SIZE 48

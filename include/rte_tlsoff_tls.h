@@ -104,6 +104,12 @@ enum rte_tlsoff_tls_mode {
 	RTE_TLSOFF_TLS_NONE = 0,   /**< no write keys yet (handshake) */
 	RTE_TLSOFF_TLS_SW,         /**< framed and sealed by the library */
 	RTE_TLSOFF_TLS_OPENSSL,    /**< OpenSSL frames records (fallback) */
+	/**
+	 * Framed by the library, encrypted by the offload device on the way
+	 * out (conf.offload). Connections the device cannot take are
+	 * RTE_TLSOFF_TLS_SW.
+	 */
+	RTE_TLSOFF_TLS_NIC,
 };
 
 /** A connection's TLS transmit state. */
@@ -111,7 +117,8 @@ struct rte_tlsoff_tls_info {
 	enum rte_tlsoff_tls_mode mode;
 	uint16_t version;          /**< 0x0303 or 0x0304 once known */
 	const char *cipher;        /**< "aes128gcm", "aes256gcm", "chacha20" */
-	const char *engine;        /**< "ipsec-mb" or "openssl" */
+	/** "ipsec-mb" or "openssl"; for RTE_TLSOFF_TLS_NIC the device, e.g. "mlx5-model" */
+	const char *engine;
 	uint64_t records;          /**< records framed by the library */
 	uint64_t bytes;            /**< application bytes in them */
 	uint64_t seq;              /**< next record sequence number */

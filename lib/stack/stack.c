@@ -130,6 +130,17 @@ conf_check(const char *name, const struct rte_tlsoff_stack_conf *c)
 		"is not a known engine");
 	CONF_CHECK(c->tls_key_update_records <= TLS13_AES_GCM_RECORD_LIMIT,
 		"tls_key_update_records", "must be at most 23726566 (RFC 8446 5.5)");
+	CONF_CHECK(c->offload.type >= RTE_TLSOFF_OFFLOAD_SW &&
+		c->offload.type <= RTE_TLSOFF_OFFLOAD_MLX5_MODEL, "offload.type",
+		"is not a known device");
+	CONF_CHECK(c->offload.sq_size == 0 || (is_pow2(c->offload.sq_size) &&
+		c->offload.sq_size >= 256 && c->offload.sq_size <= 32768),
+		"offload.sq_size", "must be 0 or a power of two in 256..32768");
+	CONF_CHECK(c->offload.max_contexts <= (1u << 20),
+		"offload.max_contexts", "must be at most 1048576");
+	CONF_CHECK((c->offload.flags & ~(RTE_TLSOFF_OFFLOAD_F_ASYNC |
+		RTE_TLSOFF_OFFLOAD_F_TEST_NO_RESYNC)) == 0, "offload.flags",
+		"has unknown bits");
 	return 0;
 }
 
@@ -229,6 +240,8 @@ stack_release(struct tlsoff_stack *s)
 	for (i = 0; i < s->txbuf_n; i++)
 		rte_pktmbuf_free(s->txbuf[i]);
 	s->txbuf_n = 0;
+	/* The device gives back every mbuf it holds before the pools go. */
+	tlsoff_offload_close(s);
 	if (s->io.tx_burst == eth_tx)
 		rte_eth_tx_done_cleanup(s->conf.port_id, s->conf.tx_queue, 0);
 	rte_mempool_free(s->conn_pool);
@@ -308,6 +321,12 @@ rte_tlsoff_stack_create(const char *name, const struct rte_tlsoff_stack_conf *co
 	    tlsoff_tls_stack_init(s) != 0) {
 		stack_release(s);
 		rte_errno = ENOMEM;
+		return NULL;
+	}
+	rc = tlsoff_offload_open(s);
+	if (rc != 0) {
+		stack_release(s);
+		rte_errno = -rc;
 		return NULL;
 	}
 	if (!(conf->flags & RTE_TLSOFF_F_NO_GARP)) {
@@ -400,6 +419,8 @@ rte_tlsoff_stack_poll(struct rte_tlsoff_stack *stack)
 	if (s == NULL)
 		return 0;
 	clock_update(s);
+	if (s->off != NULL)
+		s->off->poll(s->off_dev);   /* completions: ring room, mbufs */
 	before = s->stats.eth_tx_packets;
 	n = s->io.rx_burst(s->io_ctx, pkts, TLSOFF_RX_BURST);
 	tlsoff_stack_input(s, pkts, n);

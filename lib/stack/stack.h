@@ -19,6 +19,7 @@
 #include <rte_mempool.h>
 
 #include "rte_tlsoff.h"
+#include "rte_tlsoff_driver.h"
 #include "stats.h"
 #include "timer.h"
 #include "../crypto/aead.h"
@@ -64,6 +65,8 @@ struct tlsoff_stack {
 
 	/* device */
 	struct tlsoff_io_ops io;
+	const struct rte_tlsoff_offload_ops *off; /* TLS offload device or NULL */
+	void *off_dev;
 	void *io_ctx;
 	struct rte_mbuf *txbuf[TLSOFF_TXBUF_SIZE];
 	uint32_t txbuf_n;
@@ -132,6 +135,12 @@ void tlsoff_stack_input(struct tlsoff_stack *s, struct rte_mbuf **pkts,
 		uint16_t n);
 /* Run due timers and deferred work (the poll loop's second half). */
 void tlsoff_stack_run_deferred(struct tlsoff_stack *s);
+
+/* offload.c: the TLS offload device under the instance. */
+int tlsoff_offload_open(struct tlsoff_stack *s);
+void tlsoff_offload_close(struct tlsoff_stack *s);
+/* Drop queued frames of device context @ctx (it is going away). */
+void tlsoff_tx_purge_ctx(struct tlsoff_stack *s, const void *ctx);
 
 /* Test hooks. */
 void tlsoff_stack_set_io(struct tlsoff_stack *s,

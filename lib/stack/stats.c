@@ -12,6 +12,7 @@
 #include <rte_telemetry.h>
 
 #include "rte_tlsoff.h"
+#include "rte_tlsoff_driver.h"
 #include "stack.h"
 #include "stats.h"
 #include "tlsoff_log.h"
@@ -30,22 +31,63 @@ static const struct stat_desc stat_tab[] = {
 
 #define NB_STATS RTE_DIM(stat_tab)
 
+static const char *const off_names[] = {
+#define TLSOFF_OFF_NAME(n) #n,
+	RTE_TLSOFF_OFFLOAD_STATS(TLSOFF_OFF_NAME)
+#undef TLSOFF_OFF_NAME
+};
+
+#define NB_OFF_STATS RTE_DIM(off_names)
+_Static_assert(sizeof(struct rte_tlsoff_offload_stats) ==
+	NB_OFF_STATS * sizeof(uint64_t), "device counters are u64, in order");
+
+/* Counters of the instance: its own, then its device's ("mlx5.*"). */
+static unsigned int
+nb_stats(const struct tlsoff_stack *s)
+{
+	return NB_STATS + (s->off != NULL ? NB_OFF_STATS : 0);
+}
+
+/* Name and value of counter @k; @dev is the device's snapshot. */
+static void
+stat_at(const struct tlsoff_stack *s, const struct rte_tlsoff_offload_stats *dev,
+		unsigned int k, char *name, size_t size, uint64_t *value)
+{
+	if (k < NB_STATS) {
+		snprintf(name, size, "%s", stat_tab[k].name);
+		*value = *(const uint64_t *)((const char *)&s->stats +
+				stat_tab[k].off);
+		return;
+	}
+	k -= NB_STATS;
+	snprintf(name, size, "%s.%s", s->off->stats_prefix, off_names[k]);
+	*value = ((const uint64_t *)dev)[k];
+}
+
+static void
+dev_snapshot(const struct tlsoff_stack *s, struct rte_tlsoff_offload_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (s->off != NULL)
+		s->off->stats_get(s->off_dev, st);
+}
+
 int
 rte_tlsoff_stats_get(const struct rte_tlsoff_stack *stack,
 		struct rte_tlsoff_stat *stats, unsigned int n)
 {
 	const struct tlsoff_stack *s = (const struct tlsoff_stack *)stack;
-	unsigned int i;
+	struct rte_tlsoff_offload_stats dev;
+	unsigned int i, total;
 
 	if (s == NULL || (stats == NULL && n > 0))
 		return -EINVAL;
-	for (i = 0; i < n && i < NB_STATS; i++) {
-		snprintf(stats[i].name, sizeof(stats[i].name), "%s",
-			stat_tab[i].name);
-		stats[i].value = *(const uint64_t *)((const char *)&s->stats +
-				stat_tab[i].off);
-	}
-	return (int)NB_STATS;
+	total = nb_stats(s);
+	dev_snapshot(s, &dev);
+	for (i = 0; i < n && i < total; i++)
+		stat_at(s, &dev, i, stats[i].name, sizeof(stats[i].name),
+			&stats[i].value);
+	return (int)total;
 }
 
 int
@@ -53,17 +95,20 @@ rte_tlsoff_stat_get(const struct rte_tlsoff_stack *stack, const char *name,
 		uint64_t *value)
 {
 	const struct tlsoff_stack *s = (const struct tlsoff_stack *)stack;
-	unsigned int i;
+	struct rte_tlsoff_offload_stats dev;
+	char n[RTE_TLSOFF_STAT_NAME_SIZE];
+	unsigned int i, total;
 
 	if (s == NULL || name == NULL || value == NULL)
 		return -EINVAL;
-	for (i = 0; i < NB_STATS; i++) {
-		if (strcmp(stat_tab[i].name, name) == 0) {
-			*value = *(const uint64_t *)((const char *)&s->stats +
-					stat_tab[i].off);
+	total = nb_stats(s);
+	dev_snapshot(s, &dev);
+	for (i = 0; i < total; i++) {
+		stat_at(s, &dev, i, n, sizeof(n), value);
+		if (strcmp(n, name) == 0)
 			return 0;
-		}
 	}
+	*value = 0;
 	return -ENOENT;
 }
 
@@ -72,8 +117,11 @@ rte_tlsoff_stats_reset(struct rte_tlsoff_stack *stack)
 {
 	struct tlsoff_stack *s = tlsoff_stack(stack);
 
-	if (s != NULL)
-		memset(&s->stats, 0, sizeof(s->stats));
+	if (s == NULL)
+		return;
+	memset(&s->stats, 0, sizeof(s->stats));
+	if (s->off != NULL && s->off->stats_reset != NULL)
+		s->off->stats_reset(s->off_dev);
 }
 
 /*
@@ -109,20 +157,22 @@ tel_stats(const char *cmd __rte_unused, const char *params,
 
 		if (s == NULL || strcmp(s->name, params) != 0)
 			continue;
+		struct rte_tlsoff_offload_stats dev;
+
 		rte_tel_data_start_dict(d);
 		rc = 0;
-		for (k = 0; k < NB_STATS && rc == 0; k++) {
+		dev_snapshot(s, &dev);
+		for (k = 0; k < nb_stats(s) && rc == 0; k++) {
 			char tname[RTE_TLSOFF_STAT_NAME_SIZE];
+			uint64_t v;
 			char *p;
 
 			/* Telemetry names allow [A-Za-z0-9_/]: "tcp/retransmits". */
-			snprintf(tname, sizeof(tname), "%s", stat_tab[k].name);
+			stat_at(s, &dev, k, tname, sizeof(tname), &v);
 			for (p = tname; *p != '\0'; p++)
 				if (*p == '.')
 					*p = '/';
-			rc = rte_tel_data_add_dict_u64(d, tname,
-				*(const uint64_t *)((const char *)&s->stats +
-					stat_tab[k].off));
+			rc = rte_tel_data_add_dict_u64(d, tname, v);
 		}
 		break;
 	}

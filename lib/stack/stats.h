@@ -104,7 +104,12 @@
 	X(tls, key_updates) \
 	X(tls, key_update_failures) \
 	X(tls, seq_exhausted) \
-	X(tls, no_mbuf)
+	X(tls, no_mbuf) \
+	X(tls, nic_handoffs) \
+	X(tls, nic_records) \
+	X(tls, nic_fallbacks) \
+	X(tls, nic_epochs_retired) \
+	X(eth, tx_purged)
 
 struct tlsoff_stats {
 #define TLSOFF_STAT_FIELD(g, n) uint64_t g ## _ ## n;

@@ -76,6 +76,7 @@ typedef enum rte_tlsoff_tcp_state tlsoff_tcp_state_t;
 #define TF_ACTIVE_OPEN (1u << 13)
 #define TF_FIN_OOO     (1u << 14) /* a FIN beyond RCV.NXT is held at fin_seq */
 #define TF_RST_SENT    (1u << 15)
+#define TF_EOR         (1u << 16) /* the send queue has segment limits */
 
 enum tlsoff_tcp_timer {
 	TCP_T_RTX = 0,   /* retransmission, SYN retry, or persist */
@@ -91,6 +92,9 @@ enum tlsoff_tcp_timer {
 struct tlsoff_ulp_ops {
 	void (*on_acked)(void *ctx, uint32_t snd_una);
 	void (*on_free)(void *ctx);
+	/* A segment of @len payload bytes from @seq is about to go out. */
+	void (*on_xmit)(void *ctx, struct rte_mbuf *m, uint32_t seq,
+		uint32_t len);
 };
 
 struct tlsoff_conn_key {
@@ -297,5 +301,14 @@ void tcp_timer_cb(struct tlsoff_timer *t, void *arg);
 void tcp_rtt_sample(struct tlsoff_conn *c, uint32_t rtt_us);
 void tcp_rtx_restart(struct tlsoff_conn *c);
 void tcp_enter_time_wait(struct tlsoff_conn *c);
+
+/* Segments stop at send-queue marks (TLS key epochs on a device). */
+static inline uint32_t
+tcp_seg_cap(struct tlsoff_conn *c, uint32_t seq, uint32_t len)
+{
+	if (likely(!(c->flags & TF_EOR)))
+		return len;
+	return tlsoff_sndq_seg_limit(&c->sq, seq, len);
+}
 
 #endif /* TLSOFF_TCP_H */

@@ -174,6 +174,8 @@ tcp_xmit(struct tlsoff_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
 		(uint16_t)(TLSOFF_L3_LEN + TCP_HDR_LEN + olen + len));
 	m->l4_len = TCP_HDR_LEN + olen;
 	tcp_fill_cksum(s, m, ip, th);
+	if (len > 0 && c->ulp != NULL && c->ulp->on_xmit != NULL)
+		c->ulp->on_xmit(c->ulp_ctx, m, seq, len);
 
 	if (len > 0 && s->drop_threshold != 0 &&
 	    rng_next(&s->drop_rng) < s->drop_threshold) {
@@ -342,7 +344,8 @@ tcp_retransmit_una(struct tlsoff_conn *c)
 {
 	uint32_t end = sent_data_end(c);
 	uint32_t len = seq_lt(c->snd_una, end) ?
-		RTE_MIN(end - c->snd_una, (uint32_t)c->mss) : 0;
+		tcp_seg_cap(c, c->snd_una, RTE_MIN(end - c->snd_una,
+			(uint32_t)c->mss)) : 0;
 	uint8_t flags = TH_ACK;
 
 	if ((c->flags & TF_FIN_QUEUED) && seq_gt(c->snd_max, tcp_fin_seq(c)) &&
@@ -408,6 +411,7 @@ output_window(struct tlsoff_conn *c)
 		if (len > 0 && !rxt && len < c->mss &&
 		    len < data_end - c->snd_nxt && len < c->max_sndwnd / 2)
 			len = 0;   /* sender SWS avoidance: wait for window */
+		len = tcp_seg_cap(c, c->snd_nxt, len);
 		fin = fin_due(c, c->snd_nxt, len) &&
 			(!rxt || seq_gt(c->snd_max, tcp_fin_seq(c)));
 		if (len == 0 && !fin)
@@ -479,7 +483,7 @@ output_sack_recovery(struct tlsoff_conn *c)
 			}
 		}
 		end = seq_min(end, sent_data_end(c) + (rxt ? 0 : UINT32_MAX / 2));
-		len = RTE_MIN(end - start, (uint32_t)c->mss);
+		len = tcp_seg_cap(c, start, RTE_MIN(end - start, (uint32_t)c->mss));
 		if (!rxt && fin_due(c, start, len) &&
 		    seq_leq(c->snd_max, tcp_fin_seq(c)))
 			fin = true;

@@ -42,7 +42,34 @@ push_chunk(struct tlsoff_sndq *q, struct rte_mbuf *m, uint32_t len)
 	c->m = m;
 	c->seq = q->end_seq;
 	c->len = len;
+	c->eor = false;
 	q->end_seq += len;
+}
+
+void
+tlsoff_sndq_mark_eor(struct tlsoff_sndq *q)
+{
+	if (q->head != q->tail)
+		chunk_at(q, q->tail - 1)->eor = true;
+	q->tail_appendable = false;
+}
+
+uint32_t
+tlsoff_sndq_seg_limit(struct tlsoff_sndq *q, uint32_t seq, uint32_t len)
+{
+	uint32_t idx, n = 0;
+
+	if (len == 0 || !seq_in(seq, q->una, q->end_seq))
+		return len;
+	idx = tlsoff_sndq_find(q, seq);
+	while (n < len && idx != q->tail) {
+		const struct tlsoff_sndq_chunk *c = chunk_at(q, idx++);
+
+		n = c->seq + c->len - seq;
+		if (c->eor)
+			break;
+	}
+	return RTE_MIN(n, len);
 }
 
 uint32_t

@@ -23,6 +23,7 @@ struct tlsoff_sndq_chunk {
 	struct rte_mbuf *m;   /* one segment (next == NULL), owned by the queue */
 	uint32_t seq;         /* sequence number of its first byte */
 	uint32_t len;         /* bytes; fixed once a later chunk exists */
+	bool eor;             /* a segment never runs past its end */
 };
 
 struct tlsoff_sndq {
@@ -71,6 +72,16 @@ uint32_t tlsoff_sndq_append_copy(struct tlsoff_sndq *q,
  * slots) leaves @m with the caller.
  */
 int tlsoff_sndq_append_chain(struct tlsoff_sndq *q, struct rte_mbuf *m);
+
+/*
+ * A segment must not run past the bytes queued so far (TLS: the device's
+ * key epoch changes there). Later bytes start a new chunk.
+ */
+void tlsoff_sndq_mark_eor(struct tlsoff_sndq *q);
+
+/* Of @len bytes from @seq, those a segment may carry without crossing a mark. */
+uint32_t tlsoff_sndq_seg_limit(struct tlsoff_sndq *q, uint32_t seq,
+		uint32_t len);
 
 /*
  * Release every chunk wholly below @ack. Returns the number freed; *@freed_pool

@@ -151,8 +151,9 @@ tcp_persist_timeout(struct tlsoff_conn *c)
 		 * (RFC 9293 3.8.6.2.1, the override timeout).
 		 */
 		uint32_t avail = c->sq.end_seq - c->snd_nxt;
-		uint32_t len = RTE_MIN(RTE_MIN(avail, c->snd_wnd),
-				(uint32_t)c->mss);
+		uint32_t len = tcp_seg_cap(c, c->snd_nxt,
+				RTE_MIN(RTE_MIN(avail, c->snd_wnd),
+					(uint32_t)c->mss));
 
 		if (len > 0 && tcp_send_seg(c, c->snd_nxt, len, TH_ACK) == 0) {
 			c->snd_nxt += len;

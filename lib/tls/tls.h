@@ -16,6 +16,8 @@
 
 #include <openssl/ssl.h>
 
+#include <rte_mbuf.h>
+
 #include "rte_tlsoff_tls.h"
 #include "../crypto/aead.h"
 
@@ -60,6 +62,22 @@ struct tlsoff_tls_rec {
 	uint64_t rec_seq;    /* TLS record sequence number */
 	uint8_t type;
 	uint8_t epoch;
+	uint8_t slot;        /* device epoch slot, TLS_SLOT_SW if sealed here */
+};
+
+/*
+ * Device key epochs of a connection still in flight. A slot is taken when
+ * an epoch starts on the device and freed when every byte of the epoch is
+ * acknowledged (or the connection goes).
+ */
+#define TLS_EPOCH_SLOTS 8u
+#define TLS_SLOT_SW 0xff
+
+struct tlsoff_tls_epoch {
+	void *dev_ctx;       /* NULL: free */
+	uint32_t start_seq;  /* TCP sequence of its first record */
+	uint32_t end_seq;    /* after its last record, once closed */
+	bool closed;         /* a later epoch has started */
 };
 
 struct tlsoff_tls {
@@ -92,6 +110,16 @@ struct tlsoff_tls {
 	bool ctrl_pending;
 	uint8_t ctrl_type;
 
+	/* offload device epochs */
+	bool nic;                  /* some epoch went to the device */
+	uint8_t cur_slot;          /* current epoch's slot, or TLS_SLOT_SW */
+	uint8_t first_slot;        /* the first device epoch's slot ... */
+	bool first_live;           /* ... while it is in flight */
+	uint8_t closed_epochs;     /* device epochs waiting for their ACKs */
+	uint32_t nic_start_seq;    /* first byte of the first device epoch */
+	uint32_t epoch_start_seq;  /* first byte of the current epoch */
+	struct tlsoff_tls_epoch ep[TLS_EPOCH_SLOTS];
+
 	/* records not yet fully acknowledged */
 	struct tlsoff_tls_rec *ring;
 	uint32_t ring_mask;
@@ -102,6 +130,22 @@ struct tlsoff_tls {
 	uint64_t bytes;
 	uint32_t key_updates;
 };
+
+/* The library frames this connection's records (software or device). */
+static inline bool
+tlsoff_tls_framing(const struct tlsoff_tls *t)
+{
+	return t->mode == RTE_TLSOFF_TLS_SW || t->mode == RTE_TLSOFF_TLS_NIC;
+}
+
+/* tls_offload.c: device epochs, per-frame metadata, the driver's lookups */
+int tlsoff_tls_nic_epoch(struct tlsoff_tls *t, const uint8_t *key,
+		unsigned int key_len);
+void tlsoff_tls_nic_close_epoch(struct tlsoff_tls *t);
+void tlsoff_tls_nic_acked(struct tlsoff_tls *t, uint32_t snd_una);
+void tlsoff_tls_nic_release(struct tlsoff_tls *t);
+void tlsoff_tls_on_xmit(struct tlsoff_tls *t, struct rte_mbuf *m,
+		uint32_t seq, uint32_t len);
 
 /* tls_ctx.c: pool, attach, release */
 int tlsoff_tls_stack_init(struct tlsoff_stack *s);

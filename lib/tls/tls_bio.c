@@ -56,7 +56,7 @@ bio_write(BIO *b, const char *data, int len)
 	BIO_clear_retry_flags(b);
 	if (t == NULL || len < 0)
 		return -1;
-	if (t->mode != RTE_TLSOFF_TLS_SW) {
+	if (!tlsoff_tls_framing(t)) {
 		/* Handshake, or OpenSSL framing records itself: raw bytes. */
 		ssize_t n = rte_tlsoff_send((struct rte_tlsoff_conn *)t->conn,
 				data, (size_t)len);
@@ -160,7 +160,7 @@ bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 		 * the receive keys (offered too, in TLS 1.2) stay with OpenSSL.
 		 */
 		if (t == NULL || !(num & SSL3_CC_WRITE) || ptr == NULL ||
-		    t->mode == RTE_TLSOFF_TLS_SW)
+		    tlsoff_tls_framing(t))
 			return 0;
 		if (tlsoff_tls_set_tx_keys(t, ptr) != 0) {
 			TLSOFF_STAT_INC(t->stack, tls, handoff_refused);
@@ -170,7 +170,7 @@ bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 		TLSOFF_STAT_INC(t->stack, tls, handoffs);
 		return 1;
 	case TLSOFF_BIO_CTRL_GET_KTLS_SEND:
-		return t != NULL && t->mode == RTE_TLSOFF_TLS_SW;
+		return t != NULL && tlsoff_tls_framing(t);
 	case TLSOFF_BIO_CTRL_GET_KTLS_RECV:
 		return 0;
 	case TLSOFF_BIO_CTRL_SET_KTLS_SEND_CTRL_MSG:

@@ -135,9 +135,16 @@ ulp_on_free(void *ctx)
 	tlsoff_tls_release(ctx);
 }
 
+static void
+ulp_on_xmit(void *ctx, struct rte_mbuf *m, uint32_t seq, uint32_t len)
+{
+	tlsoff_tls_on_xmit(ctx, m, seq, len);
+}
+
 static const struct tlsoff_ulp_ops tls_ulp = {
 	.on_acked = ulp_on_acked,
 	.on_free = ulp_on_free,
+	.on_xmit = ulp_on_xmit,
 };
 
 /* Forget records whose every byte is acknowledged. */
@@ -152,6 +159,7 @@ tlsoff_tls_on_acked(struct tlsoff_tls *t, uint32_t snd_una)
 			break;
 		t->ring_head++;
 	}
+	tlsoff_tls_nic_acked(t, snd_una);
 }
 
 void
@@ -161,6 +169,8 @@ tlsoff_tls_release(struct tlsoff_tls *t)
 
 	if (t->ssl != NULL)
 		SSL_set_ex_data(t->ssl, tlsoff_tls_ex_index(), NULL);
+	/* Device contexts go (their keys are wiped by the device). */
+	tlsoff_tls_nic_release(t);
 	tlsoff_aead_wipe(&t->aead[0]);
 	tlsoff_aead_wipe(&t->aead[1]);
 	tlsoff_wipe(t->secret, sizeof(t->secret));
@@ -244,6 +254,11 @@ rte_tlsoff_tls_attach(struct rte_tlsoff_conn *conn, SSL *ssl,
 	t->hash_len = 0;
 	t->ctrl_pending = false;
 	t->ring_head = t->ring_tail = 0;
+	t->nic = false;
+	t->cur_slot = TLS_SLOT_SW;
+	t->first_live = false;
+	t->closed_epochs = 0;
+	memset(t->ep, 0, sizeof(t->ep));
 	t->records = t->bytes = 0;
 	t->key_updates = 0;
 	b = tlsoff_tls_bio_new(t);
@@ -278,7 +293,7 @@ rte_tlsoff_tls_send(struct rte_tlsoff_conn *conn, const void *buf, size_t len)
 	if (t == NULL || (buf == NULL && len > 0) ||
 	    !(t->conn->flags & TF_APP_OWNED))
 		return -EINVAL;
-	if (t->mode != RTE_TLSOFF_TLS_SW)
+	if (!tlsoff_tls_framing(t))
 		return -ENOTCONN;
 	/*
 	 * OpenSSL answers a KeyUpdate(update_requested) from the peer on its
@@ -306,7 +321,7 @@ rte_tlsoff_tls_send_space(const struct rte_tlsoff_conn *conn)
 {
 	const struct tlsoff_tls *t = tls_of(conn);
 
-	if (t == NULL || t->mode != RTE_TLSOFF_TLS_SW ||
+	if (t == NULL || !tlsoff_tls_framing(t) ||
 	    tcp_send_check(t->conn) != 0)
 		return 0;
 	return tlsoff_tls_space(t);
@@ -323,10 +338,11 @@ rte_tlsoff_tls_get_info(const struct rte_tlsoff_conn *conn,
 	memset(info, 0, sizeof(*info));
 	info->mode = t->mode;
 	info->version = t->version;
-	info->cipher = t->mode == RTE_TLSOFF_TLS_SW ?
+	info->cipher = tlsoff_tls_framing(t) ?
 		tlsoff_cipher_name(t->cipher) : NULL;
 	info->engine = t->mode == RTE_TLSOFF_TLS_SW ?
-		tlsoff_engine_name(t->stack->crypto.engine) : NULL;
+		tlsoff_engine_name(t->stack->crypto.engine) :
+		t->mode == RTE_TLSOFF_TLS_NIC ? t->stack->off->name : NULL;
 	info->records = t->records;
 	info->bytes = t->bytes;
 	info->seq = t->seq;

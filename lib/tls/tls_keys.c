@@ -207,9 +207,54 @@ tlsoff_tls_set_tx_keys(struct tlsoff_tls *t, const void *crypto_info)
 				"give the installed key; key updates disabled");
 	}
 	t->start_seq = t->conn->sq.end_seq;
+	t->epoch_start_seq = t->start_seq;
+	t->cur_slot = TLS_SLOT_SW;
 	t->mode = RTE_TLSOFF_TLS_SW;
+	if (s->off != NULL) {
+		/* The device encrypts if it can; software otherwise. */
+		if (tlsoff_tls_nic_epoch(t, key, key_len) == 0)
+			tlsoff_aead_wipe(&t->aead[t->cur]);
+		else
+			TLSOFF_STAT_INC(s, tls, nic_fallbacks);
+	}
 out:
 	tlsoff_wipe(key, sizeof(key));
+	return rc;
+}
+
+/*
+ * A key change on a connection that uses the device: the current epoch
+ * ends where the queue ends now, and the next one goes to the device, or,
+ * if it cannot take it (no free context), is sealed in software.
+ */
+static int
+nic_rekey(struct tlsoff_tls *t, const uint8_t *key, unsigned int key_len,
+		const uint8_t *iv, uint8_t other)
+{
+	uint8_t old_iv[TLSOFF_AEAD_NONCE_LEN];
+	uint64_t old_seq = t->seq;
+	int rc;
+
+	/* The new epoch's parameters, for the device. */
+	memcpy(old_iv, t->iv, sizeof(old_iv));
+	memcpy(t->iv, iv, TLSOFF_AEAD_NONCE_LEN);
+	t->seq = 0;
+	tlsoff_tls_nic_close_epoch(t);
+	rc = tlsoff_tls_nic_epoch(t, key, key_len);
+	if (rc != 0) {
+		TLSOFF_STAT_INC(t->stack, tls, nic_fallbacks);
+		rc = tlsoff_aead_set_key(&t->aead[other], t->cipher, key);
+		if (rc == 0) {
+			tlsoff_aead_wipe(&t->aead[t->cur]);
+			t->cur = other;
+			t->mode = RTE_TLSOFF_TLS_SW;
+		}
+	}
+	if (rc != 0) {
+		memcpy(t->iv, old_iv, sizeof(old_iv));
+		t->seq = old_seq;
+	}
+	tlsoff_wipe(old_iv, sizeof(old_iv));
 	return rc;
 }
 
@@ -235,12 +280,16 @@ tlsoff_tls_update_keys(struct tlsoff_tls *t)
 				key_len);
 	if (rc == 0)
 		rc = tlsoff_tls13_expand_label(t->hash_len, next, "iv", iv, 12);
-	if (rc == 0)
+	if (rc == 0 && t->nic)
+		rc = nic_rekey(t, key, key_len, iv, other);
+	else if (rc == 0)
 		rc = tlsoff_aead_set_key(&t->aead[other], t->cipher, key);
 	if (rc == 0) {
-		/* Software records are sealed already: the old key can go. */
-		tlsoff_aead_wipe(&t->aead[t->cur]);
-		t->cur = other;
+		if (!t->nic) {
+			/* Software records are sealed already: the old key can go. */
+			tlsoff_aead_wipe(&t->aead[t->cur]);
+			t->cur = other;
+		}
 		memcpy(t->secret, next, t->hash_len);
 		memcpy(t->iv, iv, sizeof(iv));
 		t->seq = 0;

@@ -16,6 +16,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_mbuf.h>
+#include <rte_memcpy.h>
 
 #include "tls.h"
 #include "../stack/stack.h"
@@ -148,6 +149,21 @@ seal_one(struct tlsoff_tls *t, uint8_t type, const uint8_t *src, uint32_t n)
 	p[2] = 3;
 	p[3] = (uint8_t)(wire_len >> 8);
 	p[4] = (uint8_t)wire_len;
+	if (t->mode == RTE_TLSOFF_TLS_NIC) {
+		/*
+		 * The device encrypts on the way out: plaintext in place, the
+		 * explicit nonce and inner type as they will be sent, and a
+		 * tag it overwrites.
+		 */
+		if (pre > TLS_HDR_LEN)
+			put_be64(p + TLS_HDR_LEN, t->explicit_nonce);
+		if (n > 0)
+			rte_memcpy(p + pre, src, n);
+		if (t->version == TLS_V13)
+			p[pre + n] = type;
+		memset(p + pre + inner, 0, TLS_TAG_LEN);
+		goto queue;
+	}
 	make_nonce(t, nonce);
 	if (t->version == TLS_V13) {
 		/* RFC 8446 5.2: the AAD is the record header. */
@@ -170,7 +186,7 @@ seal_one(struct tlsoff_tls *t, uint8_t type, const uint8_t *src, uint32_t n)
 		a->ops->update(a, &op, p + pre + n, &type, 1);
 	a->ops->end(a, &op, p + pre + inner);
 	tlsoff_wipe(&op, sizeof(op));
-
+queue:
 	rc = tcp_send_chain(c, m);
 	if (rc != 0) {
 		/* Nothing was committed: the same sequence number is reused. */
@@ -185,10 +201,13 @@ seal_one(struct tlsoff_tls *t, uint8_t type, const uint8_t *src, uint32_t n)
 	r->rec_seq = t->seq;
 	r->type = type;
 	r->epoch = t->epoch;
+	r->slot = t->cur_slot;
 	t->seq++;
 	t->explicit_nonce++;
 	t->records++;
 	TLSOFF_STAT_INC(s, tls, records);
+	if (t->mode == RTE_TLSOFF_TLS_NIC)
+		TLSOFF_STAT_INC(s, tls, nic_records);
 	if (type == TLS_CT_APPLICATION_DATA) {
 		t->bytes += n;
 		TLSOFF_STAT_ADD(s, tls, bytes, n);
@@ -235,7 +254,7 @@ tlsoff_tls_frame(struct tlsoff_tls *t, uint8_t type, const uint8_t *data,
 	uint32_t done = 0;
 	int rc = 0;
 
-	if (t->mode != RTE_TLSOFF_TLS_SW)
+	if (!tlsoff_tls_framing(t))
 		return -ENOTCONN;
 	rc = tcp_send_check(t->conn);
 	if (rc != 0)

@@ -86,6 +86,25 @@ cap_tx(void *ctx, struct rte_mbuf **pkts, uint16_t n)
 	return n;
 }
 
+/* The offload device's wire: keep a reference to each frame it sends. */
+static void
+cap_tap(void *arg, struct rte_mbuf *const *pkts, uint16_t n)
+{
+	struct th *t = arg;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (t->cap_n == TH_CAP_MAX) {
+			TH_CHECK(t, false, "capture overflow");
+			continue;
+		}
+		rte_mbuf_refcnt_update(pkts[i], 1);
+		t->cap[(t->cap_head + t->cap_n) % TH_CAP_MAX] = pkts[i];
+		t->cap_n++;
+		t->tx_total++;
+	}
+}
+
 static uint16_t
 cap_rx(void *ctx, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -613,6 +632,12 @@ th_start(struct th *t)
 	snprintf(name, sizeof(name), "thp%u", instance_seq);
 	t->pool = rte_pktmbuf_pool_create(name, 2048, 0, 0, 9400, SOCKET_ID_ANY);
 	snprintf(name, sizeof(name), "ut%u", instance_seq++);
+	if (t->conf.offload.type != RTE_TLSOFF_OFFLOAD_SW &&
+	    t->conf.offload.tap == NULL) {
+		/* The device's frames reach the capture from its wire. */
+		t->conf.offload.tap = cap_tap;
+		t->conf.offload.tap_arg = t;
+	}
 	t->st = rte_tlsoff_stack_create(name, &t->conf);
 	if (t->pool == NULL || t->st == NULL) {
 		printf("Bail out! cannot create stack or pool: %s\n",
@@ -620,7 +645,13 @@ th_start(struct th *t)
 		exit(1);
 	}
 	t->s = tlsoff_stack(t->st);
-	tlsoff_stack_set_io(t->s, &io, t);
+	if (t->s->off != NULL) {
+		/* Frames go through the device; only input is scripted. */
+		io.tx_burst = t->s->io.tx_burst;
+		tlsoff_stack_set_io(t->s, &io, t->s);
+	} else {
+		tlsoff_stack_set_io(t->s, &io, t);
+	}
 	t->now_us = 10000000;
 	tlsoff_stack_set_clock(t->s, t->now_us);
 	t->pport = TH_PPORT;
@@ -678,6 +709,11 @@ th_finish(struct th *t)
 	/* Frames held for ARP resolution are dropped after its retries. */
 	th_advance(t, 5000000);
 	th_drain(t);
+	/* The device gives back what it completed. */
+	if (t->s->off != NULL) {
+		t->s->off->poll(t->s->off_dev);
+		th_drain(t);
+	}
 	if (t->s->nb_conns > 0) {
 		const void *key;
 		void *data;

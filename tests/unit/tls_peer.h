@@ -38,11 +38,15 @@ struct tp {
 	uint32_t record_size;       /* rte_tlsoff_tls_conf.record_size */
 
 	/* server -> client stream, as captured */
-	uint8_t *stream;            /* bytes by offset from the stack's ISN + 1 */
+	uint8_t *stream;            /* what the peer took, by offset from ISN + 1 */
 	uint8_t *seen;              /* 1 where a byte was captured */
+	uint8_t *first;             /* the first copy of each captured byte */
 	uint64_t contig;            /* bytes the client has, in order */
 	uint64_t fed;               /* of those, given to the client's BIO */
 	uint32_t loss_permille;     /* the peer ignores this share of segments */
+	bool allow_mismatch;        /* a negative test: differing copies expected */
+	unsigned int mismatches;    /* retransmitted bytes unlike the first copy */
+	int client_reason;          /* OpenSSL reason of the client's failure */
 	uint64_t rng;
 	unsigned int rexmit_checked;
 
