@@ -54,7 +54,14 @@ extern "C" {
 struct rte_tlsoff_tls_conf {
 	/** Plaintext bytes per application-data record, 1..16384 (0 = 16384). */
 	uint32_t record_size;
+	uint32_t flags;            /**< RTE_TLSOFF_TLS_F_* */
 };
+
+/**
+ * Seal this connection's records in software even when the instance has an
+ * offload device (conf.offload) that could encrypt them.
+ */
+#define RTE_TLSOFF_TLS_F_SOFTWARE (1u << 0)
 
 /**
  * Prepare an SSL_CTX for use with the library: installs a key-log callback

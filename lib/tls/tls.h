@@ -111,6 +111,7 @@ struct tlsoff_tls {
 	uint8_t ctrl_type;
 
 	/* offload device epochs */
+	bool sw_only;              /* the app asked for software sealing */
 	bool nic;                  /* some epoch went to the device */
 	uint8_t cur_slot;          /* current epoch's slot, or TLS_SLOT_SW */
 	uint8_t first_slot;        /* the first device epoch's slot ... */

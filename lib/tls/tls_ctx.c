@@ -225,9 +225,12 @@ rte_tlsoff_tls_attach(struct rte_tlsoff_conn *conn, SSL *ssl,
 	BIO *b;
 
 	if (c == NULL || ssl == NULL || !(c->flags & TF_APP_OWNED) ||
-	    c->ulp != NULL || rs > TLS_MAX_PLAINTEXT) {
+	    c->ulp != NULL || rs > TLS_MAX_PLAINTEXT ||
+	    (conf != NULL && (conf->flags & ~RTE_TLSOFF_TLS_F_SOFTWARE))) {
 		TLSOFF_LOG(ERR, "tls_attach: %s", rs > TLS_MAX_PLAINTEXT ?
 			"conf.record_size must be 1..16384" :
+			conf != NULL && (conf->flags & ~RTE_TLSOFF_TLS_F_SOFTWARE) ?
+			"conf.flags has unknown bits" :
 			"bad connection or SSL (or one is attached already)");
 		return -EINVAL;
 	}
@@ -246,6 +249,7 @@ rte_tlsoff_tls_attach(struct rte_tlsoff_conn *conn, SSL *ssl,
 	t->mode = RTE_TLSOFF_TLS_NONE;
 	t->version = 0;
 	t->record_size = rs ? rs : TLS_MAX_PLAINTEXT;
+	t->sw_only = conf != NULL && (conf->flags & RTE_TLSOFF_TLS_F_SOFTWARE);
 	t->epoch = 0;
 	t->seq = 0;
 	t->cur = 0;

@@ -210,7 +210,7 @@ tlsoff_tls_set_tx_keys(struct tlsoff_tls *t, const void *crypto_info)
 	t->epoch_start_seq = t->start_seq;
 	t->cur_slot = TLS_SLOT_SW;
 	t->mode = RTE_TLSOFF_TLS_SW;
-	if (s->off != NULL) {
+	if (s->off != NULL && !t->sw_only) {
 		/* The device encrypts if it can; software otherwise. */
 		if (tlsoff_tls_nic_epoch(t, key, key_len) == 0)
 			tlsoff_aead_wipe(&t->aead[t->cur]);

@@ -104,6 +104,29 @@ out:
 	tp_free(&p);
 }
 
+/* The app asks for software sealing on one connection: it gets it. */
+static void
+test_software_by_request(struct th *t)
+{
+	struct rte_tlsoff_tls_info info;
+	struct tp_records rec = { 0 };
+	struct tp p;
+
+	memset(&p, 0, sizeof(p));
+	p.tls_flags = RTE_TLSOFF_TLS_F_SOFTWARE;
+	if (!start_nic(t, &p, TLS1_2_VERSION, "aes128gcm"))
+		goto out;
+	TH_EQ(t, rte_tlsoff_tls_get_info(t->c, &info), 0);
+	TH_EQ(t, info.mode, RTE_TLSOFF_TLS_SW);
+	TH_EQ(t, th_stat(t, "tls.nic_fallbacks"), 0);
+	TH_CHECK(t, tp_transfer(&p, 100000));
+	TH_CHECK(t, tp_verify_records(&p, &rec));
+	TH_EQ(t, dstat(t, "mlx5.encrypted_packets"), 0);
+	TH_EQ(t, dstat(t, "mlx5.ctx_created"), 0);
+out:
+	tp_free(&p);
+}
+
 /* Segments lost on the link: resyncs replay record prefixes exactly. */
 static void
 lossy(struct th *t, int version, const char *cipher, uint32_t permille)
@@ -332,6 +355,8 @@ static const struct th_case cases[] = {
 	{ "NIC model: TLS 1.2 AES-128-GCM", test_nic_12_128, true },
 	{ "NIC model: TLS 1.2 AES-256-GCM", test_nic_12_256, true },
 	{ "ChaCha20 falls back to software", test_chacha_fallback, true },
+	{ "software on request (RTE_TLSOFF_TLS_F_SOFTWARE)",
+		test_software_by_request, false },
 	{ "lossy link, TLS 1.3: resyncs byte-exact", test_loss_13, true },
 	{ "lossy link, TLS 1.2: resyncs byte-exact", test_loss_12, true },
 	{ "loss before the device: gap replay", test_loss_before_device, true },

@@ -97,7 +97,8 @@ tp_setup(struct tp *p, struct th *t, int version, const char *cipher)
 	X509 *cert;
 
 	bool no_ctx_init = p->no_ctx_init;   /* the fields set before */
-	struct rte_tlsoff_tls_conf conf = { .record_size = p->record_size };
+	struct rte_tlsoff_tls_conf conf = { .record_size = p->record_size,
+		.flags = p->tls_flags };
 
 	memset(p, 0, sizeof(*p));
 	p->no_ctx_init = no_ctx_init;

@@ -36,6 +36,7 @@ struct tp {
 	/* set before tp_setup(): */
 	bool no_ctx_init;           /* skip rte_tlsoff_tls_ctx_init */
 	uint32_t record_size;       /* rte_tlsoff_tls_conf.record_size */
+	uint32_t tls_flags;         /* rte_tlsoff_tls_conf.flags */
 
 	/* server -> client stream, as captured */
 	uint8_t *stream;            /* what the peer took, by offset from ISN + 1 */
