@@ -256,7 +256,16 @@ th_drain_count(struct th *t)
 void
 th_run(struct th *t)
 {
+	const struct tlsoff_stack *s = t->s;
+
 	tlsoff_stack_run_deferred(t->s);
+	if (s->off != NULL) {
+		/* An asynchronous device works here, unless a test holds it. */
+		if ((s->conf.offload.flags & RTE_TLSOFF_OFFLOAD_F_ASYNC) &&
+		    !t->nic_hold)
+			s->off->run(s->off_dev);
+		s->off->poll(s->off_dev);
+	}
 }
 
 void
@@ -693,6 +702,7 @@ th_finish(struct th *t)
 		t->l = NULL;
 	}
 	t->tx_refuse = 0;
+	t->nic_hold = false;
 	/* Let every timer run out (TIME_WAIT, retries), then account. */
 	th_run(t);
 	th_drain(t);

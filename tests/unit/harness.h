@@ -100,6 +100,7 @@ struct th {
 
 	int failures;
 	const char *skip;           /* reported as "# SKIP <reason>" */
+	bool nic_hold;              /* an async offload device does not run */
 };
 
 /* TAP driver. */

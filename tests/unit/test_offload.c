@@ -185,6 +185,83 @@ out:
 	tp_free(&p);
 }
 
+/*
+ * A full send queue pushes back: the device takes what fits, the caller
+ * keeps the rest, and the frames reach the wire in the order given.
+ */
+static void
+test_ring_full(struct th *t)
+{
+	struct rte_mbuf *pkts[400];
+	struct th_seg seg;
+	uint16_t taken = 0, n;
+	unsigned int i, rounds = 0;
+
+	t->conf.offload.type = RTE_TLSOFF_OFFLOAD_MLX5_MODEL;
+	t->conf.offload.sq_size = 256;
+	t->conf.offload.flags = RTE_TLSOFF_OFFLOAD_F_ASYNC;
+	th_start(t);
+	for (i = 0; i < RTE_DIM(pkts); i++) {
+		uint8_t data[64];
+
+		memset(data, 0, sizeof(data));
+		data[0] = (uint8_t)(i >> 8);
+		data[1] = (uint8_t)i;
+		pkts[i] = rte_pktmbuf_alloc(t->pool);
+		pkts[i]->data_len = (uint16_t)th_frame_build(t,
+			rte_pktmbuf_mtod(pkts[i], uint8_t *), 0x18,
+			1000 + 64 * i, 0, data, sizeof(data), NULL);
+		pkts[i]->pkt_len = pkts[i]->data_len;
+	}
+	/* The "NIC" is held: the ring fills and refuses the rest. */
+	t->nic_hold = true;
+	n = t->s->off->tx_burst(t->s->off_dev, pkts, RTE_DIM(pkts));
+	TH_CHECK(t, n > 0 && n < RTE_DIM(pkts), "took %u of %zu", n,
+		RTE_DIM(pkts));
+	TH_CHECK(t, dstat(t, "mlx5.tx_ring_full") > 0);
+	taken = n;
+	while (taken < RTE_DIM(pkts) && rounds++ < 100) {
+		rte_tlsoff_offload_run(t->st);
+		t->s->off->poll(t->s->off_dev);
+		taken += t->s->off->tx_burst(t->s->off_dev, pkts + taken,
+			(uint16_t)(RTE_DIM(pkts) - taken));
+	}
+	rte_tlsoff_offload_run(t->st);
+	TH_EQ(t, taken, RTE_DIM(pkts));
+	/* In order on the wire, each once. */
+	for (i = 0; i < RTE_DIM(pkts); i++) {
+		if (!th_pop(t, &seg)) {
+			TH_CHECK(t, false, "frame %u missing", i);
+			break;
+		}
+		TH_CHECK(t, seg.len == 64 && seg.data[0] == (uint8_t)(i >> 8) &&
+			seg.data[1] == (uint8_t)i, "frame %u out of order", i);
+	}
+	TH_EQ(t, th_pending(t), 0);
+	TH_EQ(t, dstat(t, "mlx5.cqe_errors"), 0);
+}
+
+/* A small send queue under loss: resyncs still fit, all in order. */
+static void
+test_small_ring_loss(struct th *t)
+{
+	struct tp_records rec = { 0 };
+	struct tp p;
+
+	memset(&p, 0, sizeof(p));
+	t->conf.offload.sq_size = 256;
+	if (!start_nic(t, &p, TLS1_3_VERSION, "aes128gcm"))
+		goto out;
+	p.loss_permille = 30;
+	TH_CHECK(t, tp_transfer(&p, 2000000));
+	TH_CHECK(t, tp_verify_records(&p, &rec));
+	TH_CHECK(t, dstat(t, "mlx5.resyncs") > 0);
+	TH_EQ(t, dstat(t, "mlx5.drop_no_sync"), 0);
+	TH_EQ(t, dstat(t, "mlx5.cqe_errors"), 0);
+out:
+	tp_free(&p);
+}
+
 /* Key updates: an epoch per key, each its own context, retired when acked. */
 static void
 test_key_updates(struct th *t)
@@ -360,6 +437,8 @@ static const struct th_case cases[] = {
 	{ "lossy link, TLS 1.3: resyncs byte-exact", test_loss_13, true },
 	{ "lossy link, TLS 1.2: resyncs byte-exact", test_loss_12, true },
 	{ "loss before the device: gap replay", test_loss_before_device, true },
+	{ "full send queue: push-back in order", test_ring_full, false },
+	{ "small send queue under loss", test_small_ring_loss, false },
 	{ "key updates: a context per epoch", test_key_updates, true },
 	{ "one context: later epochs fall back", test_context_exhaustion, true },
 	{ "corner cases: skip, straddle, acknowledged", test_corner_cases, true },

@@ -302,6 +302,10 @@ tp_pump(struct tp *p, unsigned int max_rounds)
 		th_run(p->t);
 		drive_server(p);
 		th_run(p->t);
+		if (p->on_pump != NULL) {
+			p->pumps++;
+			p->on_pump(p);
+		}
 		moved |= take_segments(p);
 		if (p->t->p_ack != p->t->data_isn + 1 + (uint32_t)p->contig ||
 		    moved)
