@@ -115,16 +115,20 @@ struct rte_tlsoff_offload_conf {
  */
 struct rte_tlsoff_stack_conf {
 	uint16_t port_id;    /**< ethdev port, configured and started by the app. */
-	uint16_t rx_queue;   /**< rx queue this instance polls. */
-	uint16_t tx_queue;   /**< tx queue this instance sends on. */
+	uint16_t rx_queue;   /**< rx queue this instance polls (configured on the port). */
+	uint16_t tx_queue;   /**< tx queue this instance sends on (configured on the port). */
 	int socket_id;       /**< NUMA socket for the instance's memory. */
 	uint32_t ip;         /**< local IPv4 address, host byte order. */
 	uint8_t prefix_len;  /**< subnet prefix length, 1..32. */
 	uint32_t gateway;    /**< default gateway, host byte order; 0 = none. */
 	/**
 	 * Offloads the app enabled on the port (RTE_ETH_TX_OFFLOAD_* and
-	 * RTE_ETH_RX_OFFLOAD_*). Only IPv4/TCP checksum offloads are used;
-	 * without them the stack computes and verifies checksums in software.
+	 * RTE_ETH_RX_OFFLOAD_*). The stack uses the IPv4 and TCP checksum
+	 * offloads (without them it computes and verifies checksums in
+	 * software) and RTE_ETH_TX_OFFLOAD_MULTI_SEGS: with it, segments are
+	 * sent as a header mbuf chained to mbufs that reference the send queue
+	 * (zero-copy transmit); without it, each segment's payload is copied
+	 * into a single mbuf.
 	 */
 	uint64_t tx_offloads;
 	uint64_t rx_offloads;      /**< see tx_offloads. */
@@ -142,8 +146,8 @@ struct rte_tlsoff_stack_conf {
 	uint32_t max_retries;      /**< RTO expiries before a connection is aborted (default 15). */
 	uint32_t syn_retries;      /**< SYN / SYN-ACK retransmissions (default 5). */
 	uint32_t delack_ms;        /**< delayed-ACK timeout (default 40). */
-	uint32_t time_wait_ms;     /**< TIME_WAIT duration, 2*MSL (default 60000). */
-	uint32_t fin_wait2_ms;     /**< FIN_WAIT_2 timeout of closed connections (default 60000). */
+	uint32_t time_wait_ms;     /**< TIME_WAIT duration, 2*MSL, 1000..3600000 (default 60000). */
+	uint32_t fin_wait2_ms;     /**< FIN_WAIT_2 timeout of closed connections, 1..3600000 (default 60000). */
 	uint32_t syn_backlog;      /**< half-open connections per listener (default 128). */
 	enum rte_tlsoff_cc cc;     /**< congestion control (default CUBIC). */
 	uint32_t flags;            /**< RTE_TLSOFF_F_* */
@@ -186,10 +190,18 @@ void rte_tlsoff_stack_conf_init(struct rte_tlsoff_stack_conf *conf);
  *   Configuration.
  * @return
  *   The instance, or NULL with rte_errno set:
- *   - EINVAL: a field of @p conf is invalid (the log names it);
+ *   - EINVAL: a field of @p conf is invalid (the log names it), e.g. a
+ *     queue the port was not configured with;
  *   - ENODEV: the port does not exist;
- *   - EEXIST: @p name is in use;
- *   - ENOMEM: memory could not be reserved.
+ *   - EEXIST: @p name is in use, by an instance or by a memory object of
+ *     the app that an instance would create (checked before any memory is
+ *     reserved);
+ *   - ENOMEM: memory could not be reserved;
+ *   - EIO: no secret for initial sequence numbers (getrandom failed);
+ *   - ENOTSUP: conf.crypto names an engine not built in or not usable on
+ *     this CPU;
+ *   - ENODEV, or what the device reported: conf.offload could not be
+ *     opened (e.g. RTE_TLSOFF_OFFLOAD_MLX5 without a ConnectX).
  */
 struct rte_tlsoff_stack *rte_tlsoff_stack_create(const char *name,
 		const struct rte_tlsoff_stack_conf *conf);
@@ -232,8 +244,13 @@ typedef void (*rte_tlsoff_conn_cb_t)(struct rte_tlsoff_conn *conn,
 		uint32_t events, void *arg);
 
 /**
- * Accept callback; runs inside rte_tlsoff_stack_poll() when at least one
- * established connection waits in the accept queue.
+ * Accept callback; runs inside rte_tlsoff_stack_poll(). It is
+ * edge-triggered: it is called once per poll in which at least one
+ * connection joined the listener's accept queue (if the queue is not empty
+ * by then), not for as long as the queue holds connections. Connections it
+ * leaves in the queue do not call it again; the next call comes when
+ * another connection arrives. So call rte_tlsoff_accept() until it fails
+ * with EAGAIN, or take the rest later by calling rte_tlsoff_accept().
  */
 typedef void (*rte_tlsoff_accept_cb_t)(struct rte_tlsoff_listener *l,
 		void *arg);
@@ -248,7 +265,8 @@ typedef void (*rte_tlsoff_accept_cb_t)(struct rte_tlsoff_listener *l,
  * @param backlog
  *   Established connections waiting for rte_tlsoff_accept() (0 = 128).
  * @param cb
- *   Called when connections are ready to accept; may be NULL (then poll
+ *   Called when connections arrive in the accept queue (edge-triggered,
+ *   see rte_tlsoff_accept_cb_t); may be NULL (then poll
  *   rte_tlsoff_accept()).
  * @param arg
  *   Passed to @p cb.
@@ -311,9 +329,9 @@ void rte_tlsoff_conn_set_cb(struct rte_tlsoff_conn *conn,
  * @return
  *   Bytes taken (possibly fewer than @p len), or:
  *   -EAGAIN when no send space is free (RTE_TLSOFF_EV_WRITABLE follows);
- *   -EPIPE after the send side was shut down; -ECONNRESET / -ETIMEDOUT
- *   when the connection died; -ENOTCONN before it is established;
- *   -EINVAL for bad arguments.
+ *   -EPIPE after the send side was shut down; -ECONNRESET / -ETIMEDOUT /
+ *   -ECONNREFUSED when the connection died (see rte_tlsoff_conn_error());
+ *   -ENOTCONN before it is established; -EINVAL for bad arguments.
  */
 ssize_t rte_tlsoff_send(struct rte_tlsoff_conn *conn, const void *buf,
 		size_t len);
@@ -328,7 +346,11 @@ ssize_t rte_tlsoff_send(struct rte_tlsoff_conn *conn, const void *buf,
  * @return
  *   0 on success (all of the chain is queued); on error the chain still
  *   belongs to the caller and nothing was queued: -EAGAIN (send buffer
- *   full), -EPIPE, -ECONNRESET, -ETIMEDOUT, -ENOTCONN, -EINVAL.
+ *   full now; RTE_TLSOFF_EV_WRITABLE follows), -EMSGSIZE (the chain is
+ *   longer than conf.sndbuf and can never be queued: split it), -EPIPE,
+ *   -ECONNRESET, -ETIMEDOUT, -ECONNREFUSED, -ENOTCONN (as for
+ *   rte_tlsoff_send()), -EINVAL (bad arguments, or nb_segs / pkt_len that
+ *   do not match the chain).
  */
 int rte_tlsoff_send_mbuf(struct rte_tlsoff_conn *conn, struct rte_mbuf *m);
 
@@ -349,8 +371,11 @@ size_t rte_tlsoff_send_space(const struct rte_tlsoff_conn *conn);
  * @return
  *   Bytes copied; 0 at end of stream (the peer sent FIN and everything
  *   before it was read); -EAGAIN when nothing is available yet;
- *   -ECONNRESET / -ETIMEDOUT when the connection died; -EINVAL for a NULL
- *   argument or @p len 0.
+ *   -ECONNRESET / -ETIMEDOUT / -ECONNREFUSED when the connection died
+ *   (see rte_tlsoff_conn_error()); -ENOTCONN when it is closed with
+ *   neither an error nor an end of stream; -EINVAL for a NULL argument or
+ *   @p len 0. Bytes received before the connection died are returned
+ *   first.
  */
 ssize_t rte_tlsoff_recv(struct rte_tlsoff_conn *conn, void *buf, size_t len);
 
@@ -376,8 +401,10 @@ void rte_tlsoff_close(struct rte_tlsoff_conn *conn);
 void rte_tlsoff_abort(struct rte_tlsoff_conn *conn);
 
 /**
- * Error that ended a connection: 0 while it is healthy, ECONNRESET,
- * ETIMEDOUT or ECONNREFUSED afterwards.
+ * Error that ended a connection, as a positive errno value: 0 while it is
+ * healthy or after an orderly close; ECONNRESET (reset by the peer),
+ * ETIMEDOUT (retransmissions, probes or connect timed out) or ECONNREFUSED
+ * (connect answered by a RST) afterwards. EINVAL when @p conn is NULL.
  */
 int rte_tlsoff_conn_error(const struct rte_tlsoff_conn *conn);
 

@@ -127,7 +127,8 @@ arp_request(struct tlsoff_stack *s, uint32_t tip)
 	struct rte_mbuf *m = rte_pktmbuf_alloc(s->hdr_pool);
 
 	if (m == NULL) {
-		TLSOFF_STAT_INC(s, tcp, drop_no_mbuf);
+		/* Resolution retries on its timer; the announcement is lost. */
+		TLSOFF_STAT_INC(s, arp, drop_no_mbuf);
 		return;
 	}
 	memset(&bcast, 0xff, sizeof(bcast));

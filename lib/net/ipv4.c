@@ -4,10 +4,12 @@
 
 /*
  * IPv4: validate what arrives (version, IHL, lengths, checksum, fragments,
- * addresses), hand it to ICMP or TCP; write headers and route what leaves.
+ * addresses, options), hand it to ICMP or TCP; write headers and route what
+ * leaves.
  */
 
 #include <errno.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
@@ -15,6 +17,12 @@
 
 #include "net.h"
 #include "../stack/stack.h"
+
+#define IPV4_MAX_HDR_LEN 60u
+#define IPOPT_EOL 0
+#define IPOPT_NOP 1
+#define IPOPT_LSRR 131
+#define IPOPT_SSRR 137
 
 uint32_t
 tlsoff_ipv4_nexthop(const struct tlsoff_stack *s, uint32_t dst)
@@ -35,21 +43,81 @@ ipv4_is_martian_src(const struct tlsoff_stack *s, uint32_t src)
 	return s->netmask < 0xfffffffeu && (src | s->netmask) == UINT32_MAX;
 }
 
+/*
+ * RFC 1122 3.2.1.8: options a host does not implement are ignored, so a
+ * datagram with options is accepted once its option list is well formed
+ * (RFC 791 3.1 lengths). Source routes are the exception: a host that does
+ * not reverse them (RFC 1122 3.2.1.8 c) must not answer along another path,
+ * and RFC 7126 4.3-4.4 advises dropping them, as Linux does by default
+ * (accept_source_route = 0).
+ */
+static bool
+ipv4_opts_acceptable(const uint8_t *p, uint32_t len)
+{
+	uint32_t i = 0;
+
+	while (i < len) {
+		uint8_t type = p[i];
+		uint32_t olen;
+
+		if (type == IPOPT_EOL)
+			return true;
+		if (type == IPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (len - i < 2)
+			return false;
+		olen = p[i + 1];
+		if (olen < 2 || olen > len - i)
+			return false;
+		if (type == IPOPT_LSRR || type == IPOPT_SSRR)
+			return false;
+		i += olen;
+	}
+	return true;
+}
+
+/*
+ * Remove the options of an accepted datagram so that everything above sees
+ * a 20-byte header (ICMP answers in place with an option-less header): the
+ * Ethernet and fixed IPv4 headers move up over the options. Returns false
+ * when the headers are not in the first segment.
+ */
+static bool
+ipv4_strip_opts(struct rte_mbuf *m, uint32_t opt_len)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ipv4_hdr *ip;
+
+	if (rte_pktmbuf_data_len(m) < TLSOFF_L2_LEN + TLSOFF_L3_LEN + opt_len)
+		return false;
+	memmove(p + opt_len, p, TLSOFF_L2_LEN + TLSOFF_L3_LEN);
+	rte_pktmbuf_adj(m, (uint16_t)opt_len);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, TLSOFF_L2_LEN);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(
+		(uint16_t)(rte_be_to_cpu_16(ip->total_length) - opt_len));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return true;
+}
+
 void
 tlsoff_ipv4_input(struct tlsoff_stack *s, struct rte_mbuf *m)
 {
-	struct rte_ipv4_hdr copy;
+	uint8_t copy[IPV4_MAX_HDR_LEN];
 	const struct rte_ipv4_hdr *ip;
-	uint32_t l3_room, src, dst;
+	uint32_t l3_room, src, dst, hlen;
 	uint16_t tot_len, frag;
-	uint8_t ihl;
+	uint8_t ihl, proto;
 
 	TLSOFF_STAT_INC(s, ip, rx_packets);
 	if (rte_pktmbuf_pkt_len(m) < TLSOFF_L2_LEN + TLSOFF_L3_LEN) {
 		TLSOFF_STAT_INC(s, ip, drop_short);
 		goto drop;
 	}
-	ip = rte_pktmbuf_read(m, TLSOFF_L2_LEN, sizeof(copy), &copy);
+	ip = rte_pktmbuf_read(m, TLSOFF_L2_LEN, TLSOFF_L3_LEN, copy);
 	if ((ip->version_ihl >> 4) != 4) {
 		TLSOFF_STAT_INC(s, ip, drop_bad_version);
 		goto drop;
@@ -59,14 +127,16 @@ tlsoff_ipv4_input(struct tlsoff_stack *s, struct rte_mbuf *m)
 		TLSOFF_STAT_INC(s, ip, drop_bad_ihl);
 		goto drop;
 	}
-	if (ihl > 5) {
-		/* No option is implemented; RFC 1122 lets a host drop them. */
-		TLSOFF_STAT_INC(s, ip, drop_options);
+	hlen = ihl * 4u;
+	l3_room = rte_pktmbuf_pkt_len(m) - TLSOFF_L2_LEN;
+	if (hlen > l3_room) {
+		TLSOFF_STAT_INC(s, ip, drop_bad_ihl);
 		goto drop;
 	}
-	l3_room = rte_pktmbuf_pkt_len(m) - TLSOFF_L2_LEN;
+	if (hlen > TLSOFF_L3_LEN)
+		ip = rte_pktmbuf_read(m, TLSOFF_L2_LEN, hlen, copy);
 	tot_len = rte_be_to_cpu_16(ip->total_length);
-	if (tot_len < TLSOFF_L3_LEN || tot_len > l3_room) {
+	if (tot_len < hlen || tot_len > l3_room) {
 		TLSOFF_STAT_INC(s, ip, drop_bad_len);
 		goto drop;
 	}
@@ -79,7 +149,7 @@ tlsoff_ipv4_input(struct tlsoff_stack *s, struct rte_mbuf *m)
 	if (!(s->rx_cksum_offload &&
 	      (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
 			RTE_MBUF_F_RX_IP_CKSUM_GOOD) &&
-	    rte_raw_cksum(ip, TLSOFF_L3_LEN) != 0xffff) {
+	    rte_raw_cksum(ip, hlen) != 0xffff) {
 		TLSOFF_STAT_INC(s, ip, drop_bad_cksum);
 		goto drop;
 	}
@@ -90,8 +160,15 @@ tlsoff_ipv4_input(struct tlsoff_stack *s, struct rte_mbuf *m)
 	}
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	src = rte_be_to_cpu_32(ip->src_addr);
+	proto = ip->next_proto_id;
 	if (dst != s->conf.ip || ipv4_is_martian_src(s, src)) {
 		TLSOFF_STAT_INC(s, ip, drop_not_for_us);
+		goto drop;
+	}
+	if (hlen > TLSOFF_L3_LEN &&
+	    !ipv4_opts_acceptable((const uint8_t *)ip + TLSOFF_L3_LEN,
+			hlen - TLSOFF_L3_LEN)) {
+		TLSOFF_STAT_INC(s, ip, drop_options);
 		goto drop;
 	}
 	/* Drop Ethernet padding so that pkt_len ends with the datagram. */
@@ -104,8 +181,17 @@ tlsoff_ipv4_input(struct tlsoff_stack *s, struct rte_mbuf *m)
 			goto drop;
 		}
 	}
+	if (hlen > TLSOFF_L3_LEN) {
+		/* @ip may point into the frame: it is not read after this. */
+		if (!ipv4_strip_opts(m, hlen - TLSOFF_L3_LEN)) {
+			/* Headers split across segments: not worth handling. */
+			TLSOFF_STAT_INC(s, eth, drop_multiseg);
+			goto drop;
+		}
+		tot_len -= hlen - TLSOFF_L3_LEN;
+	}
 	m->l3_len = TLSOFF_L3_LEN;
-	switch (ip->next_proto_id) {
+	switch (proto) {
 	case IPPROTO_TCP:
 		tlsoff_tcp_input(s, m, TLSOFF_L2_LEN + TLSOFF_L3_LEN,
 				tot_len - TLSOFF_L3_LEN, src, dst);

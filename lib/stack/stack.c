@@ -10,10 +10,12 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_hash.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -76,12 +78,33 @@ is_pow2(uint32_t v)
 static int
 conf_check(const char *name, const struct rte_tlsoff_stack_conf *c)
 {
+	struct rte_eth_dev_info info;
 	uint32_t mask;
+	int rc;
 
 	if (!rte_eth_dev_is_valid_port(c->port_id)) {
 		TLSOFF_LOG(ERR, "stack %s: conf.port_id %u is not a port", name,
 			c->port_id);
 		return -ENODEV;
+	}
+	rc = rte_eth_dev_info_get(c->port_id, &info);
+	if (rc != 0) {
+		TLSOFF_LOG(ERR, "stack %s: conf.port_id %u: no device info: %s",
+			name, c->port_id, rte_strerror(-rc));
+		return -ENODEV;
+	}
+	/* The counts the app configured (rte_eth_dev_configure), not maxima. */
+	if (c->rx_queue >= info.nb_rx_queues) {
+		TLSOFF_LOG(ERR, "stack %s: conf.rx_queue %u is not a "
+			"configured rx queue of port %u (it has %u)", name,
+			c->rx_queue, c->port_id, info.nb_rx_queues);
+		return -EINVAL;
+	}
+	if (c->tx_queue >= info.nb_tx_queues) {
+		TLSOFF_LOG(ERR, "stack %s: conf.tx_queue %u is not a "
+			"configured tx queue of port %u (it has %u)", name,
+			c->tx_queue, c->port_id, info.nb_tx_queues);
+		return -EINVAL;
 	}
 	CONF_CHECK(c->ip != 0, "ip", "must be set");
 	CONF_CHECK(c->prefix_len >= 1 && c->prefix_len <= 32, "prefix_len",
@@ -117,6 +140,11 @@ conf_check(const char *name, const struct rte_tlsoff_stack_conf *c)
 		"must be 1..255");
 	CONF_CHECK(c->delack_ms >= 1 && c->delack_ms <= 500, "delack_ms",
 		"must be 1..500 (RFC 9293 3.8.6.3)");
+	/* TIME_WAIT must outlast a peer's FIN retransmission (RTO >= 1 s). */
+	CONF_CHECK(c->time_wait_ms >= 1000 && c->time_wait_ms <= 3600000,
+		"time_wait_ms", "must be 1000..3600000");
+	CONF_CHECK(c->fin_wait2_ms >= 1 && c->fin_wait2_ms <= 3600000,
+		"fin_wait2_ms", "must be 1..3600000");
 	CONF_CHECK(c->syn_backlog >= 1, "syn_backlog", "must be at least 1");
 	CONF_CHECK(c->cc == RTE_TLSOFF_CC_CUBIC || c->cc == RTE_TLSOFF_CC_NEWRENO,
 		"cc", "is not a known algorithm");
@@ -228,8 +256,13 @@ pool_release(struct tlsoff_stack *s, struct rte_mempool *mp)
 	rte_mempool_free(mp);
 }
 
+/*
+ * @created: the instance was fully created and has used its tx queue. A
+ * failed creation never sent on it, and the queue may belong to another
+ * instance (the conf was wrong), so it is not touched then.
+ */
 static void
-stack_release(struct tlsoff_stack *s)
+stack_release(struct tlsoff_stack *s, bool created)
 {
 	uint32_t i;
 
@@ -242,13 +275,42 @@ stack_release(struct tlsoff_stack *s)
 	s->txbuf_n = 0;
 	/* The device gives back every mbuf it holds before the pools go. */
 	tlsoff_offload_close(s);
-	if (s->io.tx_burst == eth_tx)
+	if (created && s->io.tx_burst == eth_tx)
 		rte_eth_tx_done_cleanup(s->conf.port_id, s->conf.tx_queue, 0);
 	rte_mempool_free(s->conn_pool);
 	pool_release(s, s->ind_pool);
 	pool_release(s, s->hdr_pool);
 	pool_release(s, s->sndbuf_pool);
 	rte_free(s);
+}
+
+/*
+ * The instance names its memory objects after itself (stack_memory(),
+ * tlsoff_tls_stack_init(), tlsoff_tcp_stack_init()); any of them existing
+ * means the name is taken, by a live instance or by the app.
+ */
+static bool
+name_in_use(const char *name)
+{
+	static const char *const pools[] = {
+		"tlh", "tli", "tls", "tlc", "tlt",
+	};
+	char obj[RTE_MEMPOOL_NAMESIZE + RTE_HASH_NAMESIZE];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(pools); i++) {
+		snprintf(obj, sizeof(obj), "%s_%s", pools[i], name);
+		if (rte_mempool_lookup(obj) != NULL)
+			goto used;
+	}
+	snprintf(obj, sizeof(obj), "tlsoff_ct_%s", name);
+	if (rte_hash_find_existing(obj) != NULL)
+		goto used;
+	return false;
+used:
+	TLSOFF_LOG(ERR, "stack_create: name \"%s\" is in use (%s exists)",
+		name, obj);
+	return true;
 }
 
 struct rte_tlsoff_stack *
@@ -269,6 +331,10 @@ rte_tlsoff_stack_create(const char *name, const struct rte_tlsoff_stack_conf *co
 	rc = conf_check(name, conf);
 	if (rc != 0) {
 		rte_errno = -rc;
+		return NULL;
+	}
+	if (name_in_use(name)) {
+		rte_errno = EEXIST;
 		return NULL;
 	}
 	s = rte_zmalloc_socket("tlsoff_stack", sizeof(*s), RTE_CACHE_LINE_SIZE,
@@ -309,7 +375,14 @@ rte_tlsoff_stack_create(const char *name, const struct rte_tlsoff_stack_conf *co
 	TAILQ_INIT(&s->time_wait);
 	tlsoff_wheel_init(&s->wheel, s->now_us);
 	s->arp.gen = 1;
-	s->ip_id = (uint16_t)rte_rand();
+	/*
+	 * Where our datagrams' IDs start: unpredictable, so that they do not
+	 * date the instance. Not a secret: without an answer from the kernel
+	 * at once, rte_rand() will do.
+	 */
+	if (getrandom(&s->ip_id, sizeof(s->ip_id), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(s->ip_id))
+		s->ip_id = (uint16_t)rte_rand();
 	if (conf->drop_rate > 0.0) {
 		s->drop_threshold = (uint64_t)(conf->drop_rate * 18446744073709551615.0);
 		s->drop_rng = conf->drop_seed ? conf->drop_seed : 0x9e3779b97f4a7c15ull;
@@ -317,15 +390,20 @@ rte_tlsoff_stack_create(const char *name, const struct rte_tlsoff_stack_conf *co
 	s->conf.tls_conns = conf->tls_conns ? conf->tls_conns : conf->max_conns;
 	s->tls_key_update_records = conf->tls_key_update_records ?
 		conf->tls_key_update_records : TLS13_AES_GCM_RECORD_LIMIT;
-	if (stack_memory(s) != 0 || tlsoff_tcp_stack_init(s) != 0 ||
-	    tlsoff_tls_stack_init(s) != 0) {
-		stack_release(s);
-		rte_errno = ENOMEM;
+	rc = stack_memory(s);
+	if (rc == 0)
+		rc = tlsoff_tcp_stack_init(s);
+	if (rc == 0)
+		rc = tlsoff_tls_stack_init(s);
+	if (rc != 0) {
+		/* The cause is logged; the errno says which kind it was. */
+		stack_release(s, false);
+		rte_errno = rc == -EIO ? EIO : rc == -ENOTSUP ? ENOTSUP : ENOMEM;
 		return NULL;
 	}
 	rc = tlsoff_offload_open(s);
 	if (rc != 0) {
-		stack_release(s);
+		stack_release(s, false);
 		rte_errno = -rc;
 		return NULL;
 	}
@@ -349,7 +427,7 @@ rte_tlsoff_stack_free(struct rte_tlsoff_stack *stack)
 	if (s == NULL)
 		return;
 	tlsoff_stats_unregister(s);
-	stack_release(s);
+	stack_release(s, true);
 }
 
 int

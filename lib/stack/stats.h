@@ -31,6 +31,7 @@
 	X(arp, table_full) \
 	X(arp, queue_drops) \
 	X(arp, resolve_failures) \
+	X(arp, drop_no_mbuf) \
 	X(ip, rx_packets) \
 	X(ip, tx_packets) \
 	X(ip, drop_short) \
@@ -82,6 +83,11 @@
 	X(tcp, drop_bad_options) \
 	X(tcp, drop_bad_flags) \
 	X(tcp, drop_no_conn) \
+	X(tcp, drop_listen_rst) \
+	X(tcp, drop_syn_sent_bad_ack) \
+	X(tcp, drop_syn_sent_bad_rst) \
+	X(tcp, drop_syn_sent_no_syn) \
+	X(tcp, drop_closed_conn) \
 	X(tcp, drop_syn_backlog) \
 	X(tcp, drop_accept_full) \
 	X(tcp, drop_conn_table_full) \

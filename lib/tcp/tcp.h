@@ -174,7 +174,7 @@ struct tlsoff_conn {
 	uint32_t rttvar_us;
 	uint32_t rtt_seq;
 	uint64_t rtt_start_us;
-	uint8_t backoff;       /* consecutive RTO expiries */
+	uint8_t backoff;       /* RTO / persist backoff exponent */
 	uint8_t probes;        /* persist probes without an answer */
 	uint8_t syn_tries;
 

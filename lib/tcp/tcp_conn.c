@@ -8,7 +8,10 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include <rte_errno.h>
 #include <rte_hash.h>
@@ -24,6 +27,66 @@
 #define EPHEMERAL_LO 32768u
 #define EPHEMERAL_HI 60999u
 
+/* Read all of @len bytes from @fd, or fail. */
+static int
+read_full(int fd, uint8_t *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = read(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Fill @buf from the kernel's CSPRNG. rte_rand() will not do for secrets:
+ * its state follows from a few outputs. getrandom() blocks only until the
+ * pool is first seeded at boot; /dev/urandom stands in where the call does
+ * not exist (ENOSYS: kernels before 3.17, some seccomp filters).
+ */
+static int
+secure_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	int fd, rc;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		p += n;
+		len -= (size_t)n;
+	}
+	if (len == 0)
+		return 0;
+	if (errno != ENOSYS) {
+		TLSOFF_LOG(ERR, "getrandom: %s", strerror(errno));
+		return -EIO;
+	}
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		TLSOFF_LOG(ERR, "getrandom unavailable and /dev/urandom: %s",
+			strerror(errno));
+		return -EIO;
+	}
+	rc = read_full(fd, p, len);
+	close(fd);
+	if (rc != 0) {
+		TLSOFF_LOG(ERR, "/dev/urandom: short read");
+		return -EIO;
+	}
+	return 0;
+}
+
 int
 tlsoff_tcp_stack_init(struct tlsoff_stack *s)
 {
@@ -38,7 +101,18 @@ tlsoff_tcp_stack_init(struct tlsoff_stack *s)
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	uint32_t i;
+	int rc;
 
+	/*
+	 * RFC 6528 and RFC 7323 7.1 want ISNs and timestamp offsets that an
+	 * attacker cannot predict: both come from this one secret key.
+	 */
+	rc = secure_random(s->isn_key, sizeof(s->isn_key));
+	if (rc != 0) {
+		TLSOFF_LOG(ERR, "%s: no secret for ISNs and timestamps",
+			s->name);
+		return rc;
+	}
 	snprintf(name, sizeof(name), "tlsoff_ct_%s", s->name);
 	s->conn_hash = rte_hash_create(&hp);
 	if (s->conn_hash == NULL) {
@@ -58,8 +132,6 @@ tlsoff_tcp_stack_init(struct tlsoff_stack *s)
 		TAILQ_INIT(&s->listeners[i].acc_q);
 	s->next_ephemeral = EPHEMERAL_LO +
 		(uint16_t)(rte_rand() % (EPHEMERAL_HI - EPHEMERAL_LO));
-	s->isn_key[0] = rte_rand();
-	s->isn_key[1] = rte_rand();
 	return 0;
 }
 
@@ -88,6 +160,22 @@ tlsoff_tcp_stack_fini(struct tlsoff_stack *s)
 	s->conn_hash = NULL;
 	rte_free(s->listeners);
 	s->listeners = NULL;
+}
+
+/*
+ * Timestamp offset of a connection (RFC 7323 7.1): a keyed hash of the
+ * 4-tuple, so that TSval reveals neither uptime nor other connections' clocks,
+ * yet stays monotonic across incarnations of one 4-tuple (PAWS, RFC 6191).
+ * The trailing byte keeps it independent of the ISN hash of the same tuple.
+ */
+static uint32_t
+tcp_ts_offset(const struct tlsoff_stack *s, const struct tlsoff_conn_key *k)
+{
+	uint8_t in[sizeof(*k) + 1];
+
+	memcpy(in, k, sizeof(*k));
+	in[sizeof(*k)] = 'T';
+	return (uint32_t)tlsoff_siphash24(s->isn_key, in, sizeof(in));
 }
 
 uint32_t
@@ -224,7 +312,7 @@ tcp_conn_alloc(struct tlsoff_stack *s, uint32_t rip, uint16_t rport,
 	c->peer_mss = TCP_DEFAULT_MSS;
 	c->cc = s->conf.cc == RTE_TLSOFF_CC_NEWRENO ?
 		&tlsoff_cc_newreno : &tlsoff_cc_cubic;
-	c->ts_offset = (uint32_t)rte_rand();
+	c->ts_offset = tcp_ts_offset(s, &c->key);
 	tlsoff_rcvq_init(&c->rq,
 		c->storage + sizeof(struct tlsoff_sndq_chunk) * s->conf.sndq_chunks,
 		s->conf.rcvbuf);

@@ -201,6 +201,11 @@ tcp_ack(struct tlsoff_conn *c, const struct tlsoff_tcp_seg *seg)
 		c->ts_recent = seg->opts.tsval;
 		c->ts_recent_us = s->now_us;
 	}
+	/*
+	 * The peer is alive: unanswered probes start again from zero. The
+	 * probe interval (c->backoff) is not reset here but only when the
+	 * window opens or data is acknowledged, as in Linux.
+	 */
 	c->probes = 0;
 	if ((c->flags & TF_SACK_OK) && seg->opts.nsack > 0) {
 		sack_news = tlsoff_sack_update(&c->sb, c->snd_una, c->snd_max,
@@ -220,8 +225,16 @@ tcp_ack(struct tlsoff_conn *c, const struct tlsoff_tcp_seg *seg)
 			wnd == c->snd_wnd && c->snd_wnd != 0 &&
 			!(c->flags & TF_PERSIST);
 
-		if (dup || sack_news)
+		if (dup || sack_news) {
 			on_dupack(c);
+		} else {
+			/*
+			 * Not a duplicate (RFC 5681 2, RFC 6675 2): it carries
+			 * data or a new window, so the run of duplicates is
+			 * broken and DupThresh counts from the next one.
+			 */
+			c->dupacks = 0;
+		}
 	}
 	/* RFC 9293 3.10.7.4: window update from the newest segment only. */
 	if (seq_geq(ack, c->snd_una) &&
@@ -236,8 +249,11 @@ tcp_ack(struct tlsoff_conn *c, const struct tlsoff_tcp_seg *seg)
 		c->snd_wl2 = ack;
 		if (wnd > c->max_sndwnd)
 			c->max_sndwnd = wnd;
-		if (opened && (c->flags & TF_PERSIST))
+		if (opened && (c->flags & TF_PERSIST)) {
+			/* Probing is over: RTOs start from the unbacked RTO. */
+			c->backoff = 0;
 			tcp_timer_clear(c, TCP_T_RTX);
+		}
 		if (opened)
 			tcp_conn_want_output(c);
 	}
@@ -332,21 +348,28 @@ tcp_input_syn_sent(struct tlsoff_conn *c, struct tlsoff_tcp_seg *seg)
 
 	if (seg->flags & TH_ACK) {
 		if (seq_leq(seg->ack, c->iss) || seq_gt(seg->ack, c->snd_max)) {
+			/* RFC 9293 3.10.7.3: reset, unless it is a RST. */
+			TLSOFF_STAT_INC(s, tcp, drop_syn_sent_bad_ack);
 			tcp_send_rst_for(s, seg);
 			return;
 		}
 		ack_ok = true;
 	}
 	if (seg->flags & TH_RST) {
-		if (ack_ok) {
-			TLSOFF_STAT_INC(s, tcp, rst_in);
-			TLSOFF_STAT_INC(s, tcp, conn_refused);
-			tcp_conn_drop(c, ECONNREFUSED);
+		if (!ack_ok) {
+			/* Without an acceptable ACK a RST could be blind. */
+			TLSOFF_STAT_INC(s, tcp, drop_syn_sent_bad_rst);
+			return;
 		}
+		TLSOFF_STAT_INC(s, tcp, rst_in);
+		TLSOFF_STAT_INC(s, tcp, conn_refused);
+		tcp_conn_drop(c, ECONNREFUSED);
 		return;
 	}
-	if (!(seg->flags & TH_SYN))
+	if (!(seg->flags & TH_SYN)) {
+		TLSOFF_STAT_INC(s, tcp, drop_syn_sent_no_syn);
 		return;
+	}
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
@@ -413,6 +436,12 @@ tcp_input_state(struct tlsoff_conn *c, struct tlsoff_tcp_seg *seg)
 		break;
 	case TCP_CLOSED:
 	case TCP_LISTEN:
+		/*
+		 * Not reached by the protocol (a dropped connection leaves
+		 * the table at once; listeners are not connections), so
+		 * a hit here is a bug worth seeing in the counters.
+		 */
+		TLSOFF_STAT_INC(s, tcp, drop_closed_conn);
 		return false;
 	default:
 		break;
@@ -589,8 +618,11 @@ tcp_input_listen(struct tlsoff_stack *s, struct tlsoff_tcp_seg *seg)
 		tcp_send_rst_for(s, seg);
 		return;
 	}
-	if (seg->flags & TH_RST)
+	if (seg->flags & TH_RST) {
+		/* RFC 9293 3.10.7.2: a RST to a listener is ignored. */
+		TLSOFF_STAT_INC(s, tcp, drop_listen_rst);
 		return;
+	}
 	if (seg->flags & TH_ACK) {
 		TLSOFF_STAT_INC(s, tcp, drop_no_conn);
 		tcp_send_rst_for(s, seg);

@@ -19,13 +19,18 @@
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
 #include <rte_tcp.h>
 
 #include "tcp.h"
 #include "../net/cksum.h"
 #include "../net/net.h"
 
-#define CHALLENGE_ACK_PER_SEC 100u
+/*
+ * Challenge ACKs per second and instance: CHALLENGE_ACK_BASE plus a random
+ * 0..CHALLENGE_ACK_BASE/2 drawn every second (see tcp_send_challenge_ack).
+ */
+#define CHALLENGE_ACK_BASE 1000u
 
 /* xorshift64*: the loss injector's generator, seeded for reproducibility. */
 static inline uint64_t
@@ -226,21 +231,32 @@ tcp_send_ack(struct tlsoff_conn *c)
 		tcp_conn_want_output(c);   /* TF_ACK_NOW stays set */
 }
 
-/* RFC 5961 7: challenge ACKs are rate limited per instance. */
+/*
+ * RFC 5961 7: challenge ACKs are rate limited per instance. A fixed limit
+ * shared by all connections is a side channel (CVE-2016-5696): an off-path
+ * attacker who exhausts it and counts the challenge ACKs it still receives
+ * learns whether its guess drew one on another connection. As Linux does
+ * since that CVE, the budget of each one-second window is drawn at random
+ * (CHALLENGE_ACK_BASE + 0..BASE/2), so the count leaks nothing.
+ * challenge_acks_in_window holds what is left of the current budget.
+ */
 void
 tcp_send_challenge_ack(struct tlsoff_conn *c)
 {
 	struct tlsoff_stack *s = c->stack;
 
-	if (s->now_us - s->challenge_ack_window_start >= 1000000) {
+	/* A window start of 0: the first challenge ACK of the instance. */
+	if (s->now_us - s->challenge_ack_window_start >= 1000000 ||
+	    s->challenge_ack_window_start == 0) {
 		s->challenge_ack_window_start = s->now_us;
-		s->challenge_acks_in_window = 0;
+		s->challenge_acks_in_window = CHALLENGE_ACK_BASE +
+			(uint32_t)rte_rand_max(CHALLENGE_ACK_BASE / 2 + 1);
 	}
-	if (s->challenge_acks_in_window >= CHALLENGE_ACK_PER_SEC) {
+	if (s->challenge_acks_in_window == 0) {
 		TLSOFF_STAT_INC(s, tcp, challenge_ack_limited);
 		return;
 	}
-	s->challenge_acks_in_window++;
+	s->challenge_acks_in_window--;
 	TLSOFF_STAT_INC(s, tcp, challenge_acks);
 	tcp_xmit(c, c->snd_max, 0, TH_ACK);
 }

@@ -16,7 +16,12 @@
 
 #include "tcp_rcvq.h"
 
-#define TLSOFF_SACK_MAX 16u   /* ranges remembered; more merge into loss */
+/*
+ * SACKed ranges remembered. When full, the highest range is forgotten (a
+ * new range above all others is not kept): the bytes it covered are then
+ * taken as not received, which costs at worst a needless retransmission.
+ */
+#define TLSOFF_SACK_MAX 16u
 #define TLSOFF_RXT_LOG 16u    /* retransmissions watched for loss */
 #define TLSOFF_DUPTHRESH 3u
 
@@ -54,7 +59,8 @@ uint32_t tlsoff_sack_high(const struct tlsoff_sack_sb *sb, uint32_t una);
 
 /*
  * Every un-SACKed byte below the returned sequence is lost by RFC 6675
- * IsLost(): more than (DupThresh - 1) * @mss bytes SACKed above it.
+ * IsLost(): above it lie either DupThresh discontiguous SACKed ranges or
+ * more than (DupThresh - 1) * @mss SACKed bytes. @una when none is.
  */
 uint32_t tlsoff_sack_lost_edge(const struct tlsoff_sack_sb *sb, uint32_t una,
 		uint32_t mss);

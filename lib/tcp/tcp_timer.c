@@ -14,6 +14,8 @@
 #include "../stack/tlsoff_log.h"
 
 #define RTO_GRANULARITY_US 1000u
+/* backed_off() shifts by 16 at most; the count stays in its uint8_t. */
+#define PERSIST_MAX_BACKOFF 16u
 
 static void
 tcp_timer_update(struct tlsoff_conn *c)
@@ -133,6 +135,13 @@ tcp_syn_timeout(struct tlsoff_conn *c)
 	return true;
 }
 
+/*
+ * Two counters, as in Linux: c->probes counts probes the peer has not
+ * answered (any ACK resets it) and aborts a dead peer; c->backoff is the
+ * exponent of the interval (RFC 9293 3.8.6.1: exponential backoff) and is
+ * reset only when the window opens or data is acknowledged, so a live peer
+ * that keeps its window shut is probed less and less often, never aborted.
+ */
 static bool
 tcp_persist_timeout(struct tlsoff_conn *c)
 {
@@ -165,7 +174,9 @@ tcp_persist_timeout(struct tlsoff_conn *c)
 	}
 	tcp_send_probe(c);
 	c->flags |= TF_PERSIST;
-	c->t_expire[TCP_T_RTX] = s->now_us + backed_off(c, c->probes);
+	if (c->backoff < PERSIST_MAX_BACKOFF)
+		c->backoff++;
+	c->t_expire[TCP_T_RTX] = s->now_us + backed_off(c, c->backoff);
 	return true;
 }
 

@@ -266,6 +266,8 @@ struct ip_f {
 	uint16_t id;
 	uint32_t src, dst;
 	bool bad_cksum;
+	const uint8_t *opts;     /* first option bytes; NOPs fill the rest */
+	uint32_t opts_len;
 };
 
 /* A valid datagram from the peer to us. */
@@ -285,7 +287,10 @@ ip_f_default(struct th *t, struct ip_f *f, uint8_t proto)
 	f->dst = TH_LOCAL_IP;
 }
 
-/* Header (with NOP options when ihl > 5), then @l4. Returns frame length. */
+/*
+ * Header (options: f->opts, then NOPs up to the IHL), then @l4. Returns
+ * the frame length.
+ */
 static uint32_t
 ip_build(uint8_t *buf, const struct ip_f *f, const void *l4, uint32_t l4_len)
 {
@@ -298,6 +303,8 @@ ip_build(uint8_t *buf, const struct ip_f *f, const void *l4, uint32_t l4_len)
 	eh->ether_type = rte_cpu_to_be_16(f->eth_type);
 	memset(ip, 0, hlen);
 	memset(ip + 1, RTE_IPV4_HDR_OPT_NOP, hlen - 20);
+	if (f->opts_len > 0)
+		memcpy(ip + 1, f->opts, RTE_MIN(f->opts_len, hlen - 20));
 	ip->version_ihl = (uint8_t)(f->version << 4 | (f->ihl & 0xf));
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(hlen + l4_len +
 		f->tot_len_adj));
@@ -933,6 +940,21 @@ ip_accept(struct th *t, const struct ip_f *f, const char *what)
 	TH_EQ(t, th_pending(t), 0);
 }
 
+/* IPv4 options (RFC 791 3.1). */
+static const uint8_t opt_lsrr[] = { 131, 3, 4 };
+static const uint8_t opt_ssrr[] = { 137, 3, 4 };
+static const uint8_t opt_lsrr_late[] = { 1, 148, 4, 0, 0, 131, 7, 4,
+	10, 0, 0, 9 };
+static const uint8_t opt_len0[] = { 7, 0 };
+static const uint8_t opt_len1[] = { 7, 1 };
+static const uint8_t opt_long[] = { 7, 5, 4 };
+static const uint8_t opt_cut[] = { 1, 1, 1, 7 };
+/* Router alert (RFC 2113), record route with room for two, then EOL. */
+static const uint8_t opt_known[] = { 148, 4, 0, 0, 7, 11, 4, 0, 0, 0, 0,
+	0, 0, 0, 0, 0 };
+/* An option nobody implements (type 30, experimental), EOL, then junk. */
+static const uint8_t opt_unknown[] = { 30, 6, 1, 2, 3, 4, 0, 0xff };
+
 static void
 test_ipv4_header_checks(struct th *t)
 {
@@ -943,6 +965,21 @@ test_ipv4_header_checks(struct th *t)
 	ip_accept(t, &f, "valid datagram");
 	f.frag = RTE_IPV4_HDR_DF_FLAG;
 	ip_accept(t, &f, "DF set");
+	/* Options are ignored (RFC 1122 3.2.1.8): the datagram is served. */
+	ip_f_default(t, &f, IPPROTO_ICMP);
+	f.ihl = 6;
+	ip_accept(t, &f, "IHL 6 (NOP options)");
+	f.ihl = 15;
+	ip_accept(t, &f, "IHL 15 (NOP options)");
+	f.ihl = 9;
+	f.opts = opt_known;
+	f.opts_len = sizeof(opt_known);
+	ip_accept(t, &f, "router alert and record route");
+	f.ihl = 7;
+	f.opts = opt_unknown;
+	f.opts_len = sizeof(opt_unknown);
+	ip_accept(t, &f, "unknown option, EOL");
+	TH_EQ(t, th_stat(t, "ip.drop_options"), 0);
 #define IP_BAD(stmt, counter, what) do { \
 		ip_f_default(t, &f, IPPROTO_ICMP); \
 		stmt; \
@@ -952,8 +989,23 @@ test_ipv4_header_checks(struct th *t)
 	IP_BAD(f.version = 0, "ip.drop_bad_version", "version 0");
 	IP_BAD(f.ihl = 4, "ip.drop_bad_ihl", "IHL 4");
 	IP_BAD(f.ihl = 0, "ip.drop_bad_ihl", "IHL 0");
-	IP_BAD(f.ihl = 6, "ip.drop_options", "IHL 6 (options)");
-	IP_BAD(f.ihl = 15, "ip.drop_options", "IHL 15 (options)");
+	IP_BAD((f.ihl = 6, f.opts = opt_lsrr, f.opts_len = sizeof(opt_lsrr)),
+		"ip.drop_options", "loose source route");
+	IP_BAD((f.ihl = 6, f.opts = opt_ssrr, f.opts_len = sizeof(opt_ssrr)),
+		"ip.drop_options", "strict source route");
+	IP_BAD((f.ihl = 7, f.opts = opt_lsrr_late,
+		f.opts_len = sizeof(opt_lsrr_late)), "ip.drop_options",
+		"source route after other options");
+	IP_BAD((f.ihl = 6, f.opts = opt_len0, f.opts_len = sizeof(opt_len0)),
+		"ip.drop_options", "option length 0");
+	IP_BAD((f.ihl = 6, f.opts = opt_len1, f.opts_len = sizeof(opt_len1)),
+		"ip.drop_options", "option length 1");
+	IP_BAD((f.ihl = 6, f.opts = opt_long, f.opts_len = sizeof(opt_long)),
+		"ip.drop_options", "option longer than the header");
+	IP_BAD((f.ihl = 6, f.opts = opt_cut, f.opts_len = sizeof(opt_cut)),
+		"ip.drop_options", "option type without its length");
+	IP_BAD((f.ihl = 15, f.tot_len_adj = -(60 + 8 + 24) + 59),
+		"ip.drop_bad_len", "total length shorter than the header");
 	IP_BAD(f.tot_len_adj = 1, "ip.drop_bad_len", "total length > frame");
 	IP_BAD(f.tot_len_adj = 1000, "ip.drop_bad_len", "total length >> frame");
 	IP_BAD(f.tot_len_adj = -(20 + 8 + 24) + 19, "ip.drop_bad_len",
@@ -1020,6 +1072,159 @@ test_runt_frames(struct th *t)
 	snap_take(t, &b);
 	th_inject_frame(t, buf, n);
 	expect_drop(t, &b, "icmp.drop_malformed", "4-byte ICMP message");
+	/* A 60-byte header (IHL 15) cut at 40 bytes. */
+	ip_f_default(t, &f, IPPROTO_ICMP);
+	f.ihl = 15;
+	n = ip_build(buf, &f, icmp, 8);
+	snap_take(t, &b);
+	th_inject_frame(t, buf, 14 + 40);
+	expect_drop(t, &b, "ip.drop_bad_ihl", "IHL 15 in a 40-byte datagram");
+}
+
+/*
+ * Add IPv4 options (@opts, NOP padded to a multiple of 4) to a frame the
+ * harness built; the TCP checksum does not cover them. Returns the length.
+ */
+static uint32_t
+ip_add_opts(uint8_t *frame, uint32_t len, const uint8_t *opts,
+		uint32_t opts_len)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(frame + 14);
+	uint32_t olen = (opts_len + 3) & ~3u;
+
+	memmove(frame + 14 + 20 + olen, frame + 14 + 20, len - 14 - 20);
+	memset(frame + 14 + 20, RTE_IPV4_HDR_OPT_NOP, olen);
+	memcpy(frame + 14 + 20, opts, opts_len);
+	ip->version_ihl = (uint8_t)(0x40 | (20 + olen) / 4);
+	ip->total_length = rte_cpu_to_be_16(
+		(uint16_t)(rte_be_to_cpu_16(ip->total_length) + olen));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = (uint16_t)~rte_raw_cksum(ip, 20 + olen);
+	return len + olen;
+}
+
+/*
+ * RFC 1122 3.2.1.8: a host ignores the IP options it does not implement.
+ * TCP behind options is served like any other: handshake, data at the right
+ * offset, replies without options; an echo request in a chained mbuf too.
+ */
+static void
+test_ipv4_options_ignored(struct th *t)
+{
+	static uint8_t buf[9300], ebuf[9300], payload[3000];
+	uint8_t in[64];
+	struct rte_mbuf *m[2];
+	struct th_seg seg;
+	uint32_t n, i, j;
+
+	th_start(t);
+	th_listen(t);
+	t->p_ts = true;
+	tlsoff_stack_set_isn(t->s, t->l_isn);
+	n = th_frame_build(t, buf, TH_SYN, t->p_isn, 0, NULL, 0, NULL);
+	th_inject_frame(t, buf, ip_add_opts(buf, n, opt_known,
+		sizeof(opt_known)));
+	TH_CHECK(t, th_pop_tcp(t, &seg), "no SYN-ACK to a SYN with options");
+	TH_EQ(t, seg.flags, TH_SYN | TH_ACK);
+	TH_EQ(t, seg.ack, t->p_isn + 1);
+	TH_EQ(t, seg.frame[14], 0x45);
+	t->ts_ok = seg.opts.has_ts;
+	t->p_nxt = t->p_isn + 1;
+	t->p_ack = t->l_isn + 1;
+	n = th_frame_build(t, buf, TH_ACK, t->p_nxt, t->p_ack, NULL, 0, NULL);
+	th_inject_frame(t, buf, ip_add_opts(buf, n, opt_unknown,
+		sizeof(opt_unknown)));
+	TH_CHECK(t, t->c != NULL, "handshake ACK with options not taken");
+	if (t->c == NULL)
+		return;
+	for (i = 0; i < 40; i++)
+		in[i] = (uint8_t)(i * 3 + 1);
+	n = th_frame_build(t, buf, TH_ACK | TH_PSH, t->p_nxt, t->p_ack, in,
+		40, NULL);
+	th_inject_frame(t, buf, ip_add_opts(buf, n, opt_known,
+		sizeof(opt_known)));
+	t->p_nxt += 40;
+	memset(payload, 0, 64);
+	TH_EQ(t, rte_tlsoff_recv(t->c, payload, 64), 40);
+	TH_CHECK(t, memcmp(payload, in, 40) == 0, "payload read at the "
+		"wrong offset");
+	TH_EQ(t, th_stat(t, "tcp.drop_bad_cksum"), 0);
+	/*
+	 * An echo with options in two segments: answered when the headers
+	 * are in the first; counted, not answered, when the cut is inside
+	 * the options (they are removed in place).
+	 */
+	th_drain(t);
+	fill_payload(payload, sizeof(payload), 9);
+	n = echo_frame(t, ebuf, &peer_mac, TH_PEER_IP, 3, 4, payload,
+		sizeof(payload));
+	n = ip_add_opts(ebuf, n, opt_known, sizeof(opt_known));
+	th_inject_frame(t, ebuf, n);
+	TH_CHECK(t, th_pop(t, &seg), "no reply to an echo with options");
+	check_echo_reply(t, &seg, &peer_mac, TH_PEER_IP, 3, 4, payload,
+		sizeof(payload));
+	for (j = 0; j < 2; j++) {
+		uint32_t cut = j == 0 ? 100 : 40;
+
+		for (i = 0; i < 2; i++) {
+			uint32_t off = i == 0 ? 0 : cut;
+			uint32_t k = i == 0 ? cut : n - cut;
+
+			m[i] = rte_pktmbuf_alloc(t->pool);
+			TH_CHECK(t, m[i] != NULL);
+			if (m[i] == NULL)
+				return;
+			memcpy(rte_pktmbuf_append(m[i], (uint16_t)k),
+				ebuf + off, k);
+		}
+		rte_pktmbuf_chain(m[0], m[1]);
+		th_inject_mbuf(t, m[0]);
+		if (j == 0) {
+			TH_CHECK(t, th_pop(t, &seg), "no reply to a chained "
+				"echo with options");
+			check_echo_reply(t, &seg, &peer_mac, TH_PEER_IP, 3, 4,
+				payload, sizeof(payload));
+		}
+	}
+	TH_EQ(t, th_stat(t, "eth.drop_multiseg"), 1);
+	TH_EQ(t, th_pending(t), 0);
+	TH_EQ(t, th_stat(t, "ip.drop_options"), 0);
+}
+
+/* No mbuf for an ARP request: an ARP counter, not TCP's; the retry works. */
+static void
+test_arp_request_no_mbuf(struct th *t)
+{
+	static struct rte_mbuf *held[8192];
+	static uint8_t buf[256];
+	struct rte_ether_addr m7 = host_mac(7);
+	uint8_t payload[40];
+	unsigned int nh = 0, i;
+	struct th_seg seg;
+	struct arp_f a;
+
+	th_start(t);
+	fill_payload(payload, sizeof(payload), 5);
+	while (nh < RTE_DIM(held) &&
+	       (held[nh] = rte_pktmbuf_alloc(t->s->hdr_pool)) != NULL)
+		nh++;
+	/* The reply is held for HOST(7), whose resolution cannot start. */
+	th_inject_frame(t, buf, echo_frame(t, buf, &m7, HOST(7), 77, 1,
+		payload, sizeof(payload)));
+	TH_EQ(t, th_pending(t), 0);
+	TH_EQ(t, th_stat(t, "arp.drop_no_mbuf"), 1);
+	TH_EQ(t, th_stat(t, "arp.requests_out"), 0);
+	TH_EQ(t, th_stat(t, "tcp.drop_no_mbuf"), 0);
+	for (i = 0; i < nh; i++)
+		rte_pktmbuf_free(held[i]);
+	/* The retry a second later asks, and the reply goes out. */
+	th_advance(t, 1100000);
+	expect_arp_request(t, HOST(7));
+	arp_f_reply(t, &a, &m7, HOST(7));
+	arp_inject(t, &a);
+	TH_CHECK(t, th_pop(t, &seg), "held echo reply not sent");
+	check_echo_reply(t, &seg, &m7, HOST(7), 77, 1, payload,
+		sizeof(payload));
 }
 
 static void
@@ -1166,7 +1371,8 @@ test_icmp_echo_unknown_host(struct th *t)
 	arp_f_reply(t, &a, &m7, HOST(7));
 	arp_inject(t, &a);
 	TH_CHECK(t, th_pop(t, &seg), "held echo reply not sent");
-	check_echo_reply(t, &seg, &m7, HOST(7), 77, 1, payload, sizeof(payload));
+	check_echo_reply(t, &seg, &m7, HOST(7), 77, 1, payload,
+		sizeof(payload));
 }
 
 static void
@@ -1246,6 +1452,8 @@ static const struct th_case cases[] = {
 	{ "IPv4: header checks drop and count each reason",
 	  test_ipv4_header_checks, false },
 	{ "IPv4/Ethernet: runt frames", test_runt_frames, false },
+	{ "IPv4: options ignored, TCP and ICMP behind them served",
+	  test_ipv4_options_ignored, false },
 	{ "Ethernet: destination and ethertype filters",
 	  test_eth_checks, false },
 	{ "Ethernet: padded frames accepted", test_eth_padding, false },
@@ -1255,6 +1463,8 @@ static const struct th_case cases[] = {
 	  test_icmp_echo_chained, false },
 	{ "ICMP: echo from an unresolved host waits for ARP",
 	  test_icmp_echo_unknown_host, false },
+	{ "ARP: request without an mbuf counted as ARP, retried",
+	  test_arp_request_no_mbuf, false },
 	{ "ICMP: bad checksum and other types dropped",
 	  test_icmp_drops, false },
 };

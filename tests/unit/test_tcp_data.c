@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_mbuf.h>
@@ -169,6 +170,11 @@ test_zero_window_persist(struct th *t)
 	uint64_t waited = 0;
 	uint32_t una;
 
+	/*
+	 * Backed-off probes capped at 10 s: twenty fit in the peer's ARP
+	 * entry lifetime (300 s), and the scripted peer does not answer ARP.
+	 */
+	t->conf.rto_max_ms = 10000;
 	th_start(t);
 	if (!th_accept(t, true, true, true))
 		return;
@@ -199,6 +205,82 @@ test_zero_window_persist(struct th *t)
 	TH_CHECK(t, th_pop_tcp(t, &seg), "no data after the window opened");
 	TH_EQ(t, seg.seq, una);
 	TH_CHECK(t, seg.len > 0);
+}
+
+/*
+ * RFC 9293 3.8.6.1: the persist interval doubles even while every probe is
+ * answered with a zero window (a live peer is probed less and less often,
+ * as in Linux), and is capped by the RTO's upper bound. Answered probes keep
+ * the connection past max_retries. When the window opens, sending resumes
+ * and the retransmission timer starts again from the plain RTO: the first
+ * loss after that is retransmitted, not taken for the max_retries-th.
+ */
+static void
+test_zero_window_backoff(struct th *t)
+{
+	uint64_t at[14], start, waited = 0, rto;
+	struct th_seg seg;
+	unsigned int n = 0, i;
+	uint32_t una;
+
+	t->conf.max_retries = 4;
+	t->conf.rto_max_ms = 10000;
+	th_start(t);
+	if (!th_accept(t, true, true, true))
+		return;
+	th_app_send(t, 100000);
+	th_run(t);
+	th_drain(t);
+	una = t->l_isn + 1 + 10 * th_conn(t)->mss;
+	t->p_wnd = 0;
+	th_ack(t, una);
+	TH_EQ(t, th_pending(t), 0);
+	rto = th_conn(t)->rto_us;
+	TH_EQ(t, rto, 200000);
+	start = t->now_us;
+	/* 1 ms steps: each probe's time to the wheel tick. */
+	while (n < RTE_DIM(at) && waited < 200ull * 1000000) {
+		th_advance(t, 1000);
+		waited += 1000;
+		while (th_pop_tcp(t, &seg)) {
+			TH_EQ(t, seg.len, 0);
+			TH_EQ(t, seg.seq, una - 1);
+			if (n < RTE_DIM(at))
+				at[n++] = t->now_us;
+			th_ack(t, una);   /* alive, window still shut */
+		}
+	}
+	TH_EQ(t, n, RTE_DIM(at));
+	if (n != RTE_DIM(at))
+		return;
+	TH_CHECK(t, at[0] - start >= rto && at[0] - start <= rto + 1000,
+		"first probe after %" PRIu64 " us", at[0] - start);
+	for (i = 1; i < n; i++) {
+		uint64_t want = RTE_MIN(rto << i, 10000000ull);
+		uint64_t got = at[i] - at[i - 1];
+
+		TH_CHECK(t, got >= want && got <= want + 1000,
+			"probe %u came %" PRIu64 " us after the previous, "
+			"want %" PRIu64, i, got, want);
+	}
+	TH_CHECK(t, !(t->ev & RTE_TLSOFF_EV_CLOSED), "aborted while answered");
+	TH_EQ(t, th_conn(t)->state, TCP_ESTABLISHED);
+	TH_EQ(t, th_stat(t, "tcp.conn_timeout"), 0);
+	/* The window opens: data flows again from SND.UNA. */
+	t->p_wnd = 1u << 20;
+	th_ack(t, una);
+	TH_CHECK(t, th_pop_tcp(t, &seg), "no data after the window opened");
+	TH_EQ(t, seg.seq, una);
+	TH_CHECK(t, seg.len > 0);
+	th_drain(t);
+	/* Nothing is ACKed: one RTO later the first segment goes again. */
+	th_advance(t, rto + 1000);
+	TH_CHECK(t, th_pop_tcp(t, &seg), "no retransmission after one RTO");
+	TH_EQ(t, seg.flags & TH_RST, 0);
+	TH_EQ(t, seg.seq, una);
+	TH_CHECK(t, !(t->ev & RTE_TLSOFF_EV_CLOSED), "first RTO after the "
+		"window opened aborted the connection");
+	TH_EQ(t, th_stat(t, "tcp.rto_fires"), 1);
 }
 
 /* Zero window and a silent peer: the connection times out. */
@@ -437,6 +519,7 @@ static const struct th_case cases[] = {
 	{ "out-of-order receive with SACK blocks", test_ooo_receive, true },
 	{ "zero receive window and window update", test_receive_window, true },
 	{ "zero window: persist probes while answered", test_zero_window_persist, true },
+	{ "zero window: probe interval backs off while answered", test_zero_window_backoff, true },
 	{ "zero window: silent peer times out", test_zero_window_timeout, false },
 	{ "one-byte window: override timer", test_tiny_window, true },
 	{ "device back-pressure keeps order", test_tx_backpressure, true },

@@ -416,6 +416,51 @@ test_dupack_rules(struct th *t)
 	TH_CHECK(t, has_seq(o, n, f[1].seq, f[1].len));
 }
 
+/*
+ * A window update or data at SND.UNA between dupACKs is not a duplicate
+ * (RFC 5681 2, RFC 6675 2) and breaks the run: fast retransmit needs three
+ * duplicates after it, not three in all.
+ */
+static void
+test_dupack_run_broken(struct th *t)
+{
+	struct sg f[64], o[64];
+	unsigned int n;
+	uint8_t d[10];
+
+	th_start(t);
+	if (!th_accept(t, true, false, true))
+		return;
+	first_flight(t, 100000, f);
+	th_ack(t, f[0].seq);
+	th_ack(t, f[0].seq);
+	TH_EQ(t, th_stat(t, "tcp.dup_acks"), 2);
+	/* A window update at SND.UNA, then two more duplicates. */
+	t->p_wnd = (1u << 20) - 65536;
+	th_ack(t, f[0].seq);
+	th_ack(t, f[0].seq);
+	th_ack(t, f[0].seq);
+	n = collect(t, o, 64);
+	TH_CHECK(t, !has_seq(o, n, f[0].seq, f[0].len),
+		"fast retransmit counted the dupACKs before a window update");
+	TH_EQ(t, th_stat(t, "tcp.fast_retransmits"), 0);
+	/* Data at SND.UNA, then two more duplicates. */
+	memset(d, 'q', sizeof(d));
+	th_send_data(t, d, sizeof(d));
+	th_ack(t, f[0].seq);
+	th_ack(t, f[0].seq);
+	n = collect(t, o, 64);
+	TH_CHECK(t, !has_seq(o, n, f[0].seq, f[0].len),
+		"fast retransmit counted the dupACKs before a data segment");
+	TH_EQ(t, th_stat(t, "tcp.fast_retransmits"), 0);
+	/* The third duplicate of this run. */
+	th_ack(t, f[0].seq);
+	n = collect(t, o, 64);
+	TH_CHECK(t, has_seq(o, n, f[0].seq, f[0].len), "no fast retransmit");
+	TH_EQ(t, th_stat(t, "tcp.fast_retransmits"), 1);
+	TH_EQ(t, th_stat(t, "tcp.dup_acks"), 7);
+}
+
 /* ACK of unsent data: answered with an ACK, nothing else changes. */
 static void
 test_ack_unsent(struct th *t)
@@ -459,6 +504,7 @@ static const struct th_case cases[] = {
 	{ "RTO resend skips SACKed segments", test_rto_skips_sacked, true },
 	{ "stale ACKs are ignored", test_stale_ack, true },
 	{ "window updates and data are not dupACKs", test_dupack_rules, true },
+	{ "window update or data between dupACKs restarts the count", test_dupack_run_broken, true },
 	{ "ACK of unsent data", test_ack_unsent, true },
 };
 
