@@ -84,8 +84,11 @@ mm_cmd(struct mlx5_model *m, const void *in, size_t inlen, void *out,
 	uint16_t opcode, op_mod;
 
 	m->st.commands++;
-	if (inlen < MLX5_CMD_HDR_LEN || outlen < 16)
+	if (inlen < MLX5_CMD_HDR_LEN)
 		return fail(m, out, outlen, MLX5_CMD_STAT_BAD_INP_LEN_ERR,
+			MM_SYND_BAD_LEN);
+	if (outlen < 16)
+		return fail(m, out, outlen, MLX5_CMD_STAT_BAD_OUTP_LEN_ERR,
 			MM_SYND_BAD_LEN);
 	opcode = mlx5_get_be16(p + MLX5_CMD_IN_OPCODE);
 	op_mod = mlx5_get_be16(p + MLX5_CMD_IN_OP_MOD);
@@ -94,6 +97,12 @@ mm_cmd(struct mlx5_model *m, const void *in, size_t inlen, void *out,
 		if (outlen < MLX5_QUERY_HCA_CAP_OUT_LEN)
 			return fail(m, out, outlen,
 				MLX5_CMD_STAT_BAD_OUTP_LEN_ERR, MM_SYND_BAD_LEN);
+		/* Only the capability pages this device has. */
+		if ((op_mod >> 1) != MLX5_CAP_GENERAL &&
+		    (op_mod >> 1) != MLX5_CAP_TLS &&
+		    (op_mod >> 1) != MLX5_CAP_CRYPTO)
+			return fail(m, out, outlen, MLX5_CMD_STAT_BAD_PARAM_ERR,
+				MM_SYND_BAD_FIELD);
 		ok(out, outlen, MLX5_QUERY_HCA_CAP_OUT_LEN);
 		query_caps(m, op_mod >> 1,
 			(uint8_t *)out + MLX5_HCA_CAP_OUT_CAP);
@@ -249,8 +258,11 @@ mm_obj_create(struct mlx5_model *m, const void *in, size_t inlen, void *out,
 
 	m->st.commands++;
 	*objp = NULL;
-	if (inlen < MLX5_CMD_HDR_LEN || outlen < 16)
+	if (inlen < MLX5_CMD_HDR_LEN)
 		return fail(m, out, outlen, MLX5_CMD_STAT_BAD_INP_LEN_ERR,
+			MM_SYND_BAD_LEN);
+	if (outlen < 16)
+		return fail(m, out, outlen, MLX5_CMD_STAT_BAD_OUTP_LEN_ERR,
 			MM_SYND_BAD_LEN);
 	opcode = mlx5_get_be16(p + MLX5_CMD_IN_OPCODE);
 	switch (opcode) {
@@ -292,8 +304,11 @@ mm_obj_modify(struct mlx5_model *m, struct mm_obj *obj, const void *in,
 	struct mm_dek *k, nk;
 
 	m->st.commands++;
-	if (inlen < MLX5_DEK_IN_LEN || outlen < 16)
+	if (inlen < MLX5_DEK_IN_LEN)
 		return fail(m, out, outlen, MLX5_CMD_STAT_BAD_INP_LEN_ERR,
+			MM_SYND_BAD_LEN);
+	if (outlen < 16)
+		return fail(m, out, outlen, MLX5_CMD_STAT_BAD_OUTP_LEN_ERR,
 			MM_SYND_BAD_LEN);
 	if (mlx5_get_be16(p + MLX5_CMD_IN_OPCODE) !=
 			MLX5_CMD_MODIFY_GENERAL_OBJECT ||
