@@ -130,8 +130,11 @@ seal_one(struct tlsoff_tls *t, uint8_t type, const uint8_t *src, uint32_t n)
 	uint8_t *p;
 	int rc;
 
-	if (t->ring_tail - t->ring_head > t->ring_mask)
+	if (t->ring_tail - t->ring_head > t->ring_mask) {
+		/* Records free up with ACKs: WRITABLE follows, as promised. */
+		tcp_want_write(c, false);
 		return -EAGAIN;
+	}
 	m = rte_pktmbuf_alloc(s->sndbuf_pool);
 	if (m == NULL) {
 		TLSOFF_STAT_INC(s, tls, no_mbuf);
