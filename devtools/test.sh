@@ -5,7 +5,7 @@
 # Everything a change must pass, from a fresh Debian machine as root:
 # install what is missing, build with -Werror, build the unit tests again
 # with ASan+UBSan, run every suite (unit, sanitized unit, end to end with
-# real clients in network namespaces). The last line is
+# real clients in network namespaces, plain HTTP and TLS). The last line is
 # "N passed, N failed, N skipped", counting individual tests.
 #
 #   devtools/test.sh [--full] [--no-e2e]
@@ -71,5 +71,7 @@ san="$san UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
 	printf 'fuzz\t%s\ttests/fuzz/run.sh build-fuzz %s\n' "$((fuzz_secs + 120))" "$fuzz_secs"
 	if [ -n "$e2e" ]; then
 		printf 'e2e\t2400\tpython3 tests/e2e/e2e.py --build build %s\n' "$full"
+		printf 'e2e-tls\t%s\tpython3 tests/e2e/e2e_tls.py --build build %s\n' \
+			"$([ -n "$full" ] && echo 2400 || echo 900)" "$full"
 	fi
 } | python3 devtools/tap_run.py

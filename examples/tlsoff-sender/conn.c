@@ -4,10 +4,13 @@
 
 /*
  * One HTTP connection, driven by the stack's callback. A connection is in
- * one phase at a time (read a request, queue its response, linger before
- * the end), so pipelined requests are answered in order: the next one is
- * parsed only once the previous response is fully queued, and until then
- * its bytes wait in the stack's receive buffer.
+ * one phase at a time (TLS handshake, read a request, queue its response,
+ * close_notify, linger before the end), so pipelined requests are answered
+ * in order: the next one is parsed only once the previous response is
+ * fully queued. Until then its bytes wait in the stack's receive buffer
+ * (plain), or in c->in once TLS has read them.
+ *
+ * Bytes move through c->io (io.h): plain or TLS, chosen at accept.
  *
  * Ownership (rte_tlsoff.h): after rte_tlsoff_close() or rte_tlsoff_abort()
  * the handle is gone. Every path that releases a connection returns
@@ -20,6 +23,7 @@
 #include <rte_common.h>
 
 #include "conn.h"
+#include "io.h"
 #include "respond.h"
 
 enum step {
@@ -28,6 +32,7 @@ enum step {
 	STEP_GONE,    /* released: do not touch it any more */
 };
 
+/* The TCP handle first, then what rides on it (SSL_free after the close). */
 static void
 conn_release(struct sender_conn *c, bool reset)
 {
@@ -36,8 +41,22 @@ conn_release(struct sender_conn *c, bool reset)
 	else
 		rte_tlsoff_close(c->tc);
 	c->tc = NULL;
+	if (c->io->release != NULL)
+		c->io->release(c);
 	body_release(&c->resp.body);
 	server_conn_put(c->srv, c);
+}
+
+/*
+ * The handshake did not complete: count it, and close. Not a reset: the
+ * alert OpenSSL sent (protocol_version, handshake_failure) then reaches
+ * the client ahead of the FIN; unread garbage still turns it into a RST.
+ */
+static void
+conn_handshake_failed(struct sender_conn *c)
+{
+	c->srv->stats.handshake_failures++;
+	conn_release(c, false);
 }
 
 static void
@@ -56,7 +75,11 @@ conn_consume(struct sender_conn *c, size_t n)
 	c->in_len -= n;
 }
 
-/* Read and drop what the stack holds for us; false once nothing more will come. */
+/*
+ * Read and drop what the stack holds for us; false once nothing more will
+ * come. Raw TCP bytes in TLS mode too: this is only called once we are
+ * done with the connection, and never to find a request.
+ */
 static bool
 conn_drain(struct sender_conn *c)
 {
@@ -76,7 +99,7 @@ conn_drain(struct sender_conn *c)
  * waiting in the client's receive buffer.
  */
 static enum step
-conn_close(struct sender_conn *c)
+conn_close_tcp(struct sender_conn *c)
 {
 	if (c->peer_eof || !conn_drain(c) || rte_tlsoff_shutdown(c->tc) != 0) {
 		conn_release(c, false);
@@ -89,7 +112,44 @@ conn_close(struct sender_conn *c)
 	return STEP_WAIT;
 }
 
-/* What rte_tlsoff_recv() returned when it was not data. */
+/* Close TLS first (close_notify), when there is room for it. */
+static enum step
+conn_close(struct sender_conn *c)
+{
+	if (c->io->finish != NULL && c->io->finish(c) == -EAGAIN) {
+		c->phase = CONN_FINISH;
+		c->deadline = c->srv->now + c->srv->linger_cycles;
+		return STEP_WAIT;
+	}
+	return conn_close_tcp(c);
+}
+
+static enum step
+conn_finish(struct sender_conn *c)
+{
+	if (c->io->finish(c) == -EAGAIN)
+		return STEP_WAIT;
+	return conn_close_tcp(c);
+}
+
+static enum step
+conn_handshake(struct sender_conn *c)
+{
+	int rc = c->io->handshake(c);
+
+	if (rc == -EAGAIN)
+		return STEP_WAIT;
+	if (rc != 0) {
+		conn_handshake_failed(c);
+		return STEP_GONE;
+	}
+	c->srv->stats.handshakes++;
+	c->phase = CONN_READ;
+	conn_set_idle_deadline(c);
+	return STEP_AGAIN;
+}
+
+/* What c->io->recv() returned when it was not data. */
 static enum step
 conn_recv_done(struct sender_conn *c, ssize_t n)
 {
@@ -99,7 +159,7 @@ conn_recv_done(struct sender_conn *c, ssize_t n)
 		c->peer_eof = true;
 		return STEP_AGAIN;
 	}
-	/* -ECONNRESET, -ETIMEDOUT: the connection is dead. */
+	/* -ECONNRESET, -ETIMEDOUT, -EPROTO: the connection is dead. */
 	conn_release(c, false);
 	return STEP_GONE;
 }
@@ -118,7 +178,7 @@ conn_discard(struct sender_conn *c)
 	}
 	if (c->peer_eof)
 		return conn_close(c);
-	n = rte_tlsoff_recv(c->tc, c->srv->scratch, (size_t)RTE_MIN(
+	n = c->io->recv(c, c->srv->scratch, (size_t)RTE_MIN(
 		(uint64_t)sizeof(c->srv->scratch), c->discard_left));
 	if (n <= 0)
 		return conn_recv_done(c, n);
@@ -160,7 +220,7 @@ conn_read(struct sender_conn *c)
 	if (c->peer_eof)
 		return conn_close(c);
 	/* The parser refuses a full buffer, so room is never 0 here. */
-	n = rte_tlsoff_recv(c->tc, c->in + c->in_len, room);
+	n = c->io->recv(c, c->in + c->in_len, room);
 	if (n <= 0)
 		return conn_recv_done(c, n);
 	c->in_len += (size_t)n;
@@ -168,50 +228,39 @@ conn_read(struct sender_conn *c)
 }
 
 /*
- * Bytes to offer the stack next. With no space, one byte anyway: only a
- * refused send arms RTE_TLSOFF_EV_WRITABLE.
+ * While a response is queued, read on into c->in (as long as it has room)
+ * when c->io asks for it. False when the connection died and is gone.
  */
-static size_t
-conn_chunk(const struct sender_conn *c)
+static bool
+conn_read_ahead(struct sender_conn *c)
 {
-	size_t space = rte_tlsoff_send_space(c->tc);
+	while (!c->peer_eof && c->in_len < sizeof(c->in)) {
+		ssize_t n = c->io->recv(c, c->in + c->in_len,
+			sizeof(c->in) - c->in_len);
 
-	return RTE_MIN(RTE_MAX(space, (size_t)1), sizeof(c->srv->scratch));
-}
-
-/* Queue what fits. 0 when all of it is queued, else a negative errno. */
-static int
-conn_push(struct sender_conn *c)
-{
-	struct sender_response *r = &c->resp;
-	struct sender_server *srv = c->srv;
-	ssize_t n;
-
-	while (r->head_off < r->head_len) {
-		n = rte_tlsoff_send(c->tc, r->head + r->head_off,
-			r->head_len - r->head_off);
-		if (n < 0)
-			return (int)n;
-		r->head_off += (uint16_t)n;
+		if (n == -EAGAIN)
+			return true;
+		if (n == 0) {
+			c->peer_eof = true;
+			return true;
+		}
+		if (n < 0) {
+			conn_release(c, false);
+			return false;
+		}
+		c->in_len += (size_t)n;
 	}
-	while (body_left(&r->body) > 0) {
-		n = body_read(&r->body, srv->scratch, conn_chunk(c));
-		if (n < 0)
-			return (int)n;
-		n = rte_tlsoff_send(c->tc, srv->scratch, (size_t)n);
-		if (n < 0)
-			return (int)n;
-		r->body.off += (uint64_t)n;
-		srv->stats.bytes_sent += (uint64_t)n;
-	}
-	return 0;
+	return true;
 }
 
 static enum step
 conn_send(struct sender_conn *c)
 {
-	int rc = conn_push(c);
+	int rc;
 
+	if (c->io->read_while_sending && !conn_read_ahead(c))
+		return STEP_GONE;
+	rc = c->io->push(c);
 	if (rc == -EAGAIN)
 		return STEP_WAIT;
 	if (rc < 0) {
@@ -247,11 +296,17 @@ conn_run(struct sender_conn *c)
 
 	do {
 		switch (c->phase) {
+		case CONN_HANDSHAKE:
+			s = conn_handshake(c);
+			break;
 		case CONN_READ:
 			s = conn_read(c);
 			break;
 		case CONN_SEND:
 			s = conn_send(c);
+			break;
+		case CONN_FINISH:
+			s = conn_finish(c);
 			break;
 		default:
 			s = conn_linger(c);
@@ -268,7 +323,10 @@ conn_on_event(struct rte_tlsoff_conn *tc __rte_unused, uint32_t events,
 
 	/* Reset or timed out: the stack only waits for us to let go. */
 	if (events & RTE_TLSOFF_EV_CLOSED) {
-		conn_release(c, false);
+		if (c->phase == CONN_HANDSHAKE)
+			conn_handshake_failed(c);
+		else
+			conn_release(c, false);
 		return;
 	}
 	conn_run(c);
@@ -280,13 +338,20 @@ conn_start(struct sender_conn *c, struct sender_server *srv,
 {
 	c->tc = tc;
 	c->srv = srv;
-	c->phase = CONN_READ;
+	c->io = srv->io;
+	c->ssl = NULL;
+	c->phase = c->io->handshake != NULL ? CONN_HANDSHAKE : CONN_READ;
 	c->peer_eof = false;
 	c->discard_left = 0;
 	c->in_len = 0;
 	memset(&c->resp, 0, sizeof(c->resp));
 	body_release(&c->resp.body);    /* BODY_NONE, no descriptor */
+	/* The idle timeout also bounds the handshake. */
 	conn_set_idle_deadline(c);
+	if (c->io->start != NULL && c->io->start(c) != 0) {
+		conn_handshake_failed(c);
+		return;
+	}
 	/* Bytes that came with the handshake are announced by READABLE. */
 	rte_tlsoff_conn_set_cb(tc, conn_on_event, c);
 }
@@ -295,10 +360,14 @@ void
 conn_timeout(struct sender_conn *c)
 {
 	switch (c->phase) {
+	case CONN_HANDSHAKE:
+		conn_handshake_failed(c);
+		break;
 	case CONN_READ:
 		/* Idle between requests (or a request too slow to arrive). */
 		conn_close(c);
 		break;
+	case CONN_FINISH:
 	case CONN_LINGER:
 		conn_drain(c);
 		conn_release(c, false);
@@ -311,10 +380,13 @@ conn_timeout(struct sender_conn *c)
 void
 conn_shutdown(struct sender_conn *c)
 {
-	if (c->phase == CONN_SEND) {
+	if (c->phase == CONN_SEND || c->phase == CONN_HANDSHAKE) {
 		conn_release(c, true);
 		return;
 	}
+	/* One try at close_notify; there is no waiting for room now. */
+	if (c->phase == CONN_READ && c->io->finish != NULL)
+		c->io->finish(c);
 	conn_drain(c);
 	conn_release(c, false);
 }

@@ -6,14 +6,16 @@
  * tlsoff-sender: an HTTP/1.1 file server on librte_tlsoff, one stack on
  * port 0 polled by the main lcore. This file is the life cycle: options,
  * EAL, port, stack, the poll loop, and an orderly exit that leaves the
- * counters in --stats-json. TLS comes later; today only --plain runs.
+ * counters in --stats-json. HTTPS by default, plain HTTP with --plain.
  *
- *   tlsoff-sender [EAL options] -- --ip A.B.C.D/N --plain [options]
+ *   tlsoff-sender [EAL options] -- --ip A.B.C.D/N [options]
  *
- * Files: opts.c (command line), port.c (ethdev), server.c (listener, pool,
- * timeouts), conn.c (one connection), respond.c (routing), http.c
- * (messages), docroot.c (paths below --root), body.c (body sources),
- * stats.c (counters out).
+ * Files: opts.c (command line), tls.c (SSL_CTX), cert.c (the ephemeral
+ * certificate), port.c (ethdev), server.c (listener, pool, timeouts),
+ * conn.c (one connection), io_plain.c and io_tls.c (its bytes, as they
+ * are or in TLS records), respond.c (routing), http.c (messages),
+ * docroot.c (paths below --root), body.c (body sources), stats.c
+ * (counters out).
  */
 
 #include <signal.h>
@@ -31,6 +33,7 @@
 #include "port.h"
 #include "server.h"
 #include "stats.h"
+#include "tls.h"
 
 #define SENDER_PORT_ID 0
 /* How often timeouts are checked. */
@@ -38,6 +41,7 @@
 
 struct sender_app {
 	struct sender_opts opts;
+	struct sender_tls *tls;  /* NULL with --plain */
 	struct sender_port port;
 	struct rte_tlsoff_stack *stack;
 	struct sender_server *srv;
@@ -117,11 +121,14 @@ app_stack_create(struct sender_app *app)
 	conf.flags |= o->stack_flags;
 	conf.drop_rate = o->drop_rate;
 	conf.drop_seed = o->drop_seed;
+	conf.crypto = o->crypto;
 	snprintf(name, sizeof(name), "sender%u", app->port.port_id);
 	app->stack = rte_tlsoff_stack_create(name, &conf);
 	if (app->stack == NULL) {
 		fprintf(stderr, "tlsoff-sender: stack: %s (the log above says "
-			"which setting)\n", rte_strerror(rte_errno));
+			"which setting%s)\n", rte_strerror(rte_errno),
+			o->crypto != RTE_TLSOFF_CRYPTO_AUTO ?
+				"; --crypto names an engine this CPU may lack" : "");
 		return -1;
 	}
 	if (rte_tlsoff_telemetry_register(app->stack) != 0)
@@ -135,12 +142,25 @@ app_banner(const struct sender_app *app)
 {
 	const struct sender_opts *o = &app->opts;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	char tls[256];
 
 	rte_ether_format_addr(mac, sizeof(mac), &app->port.mac);
-	printf("tlsoff-sender: %u.%u.%u.%u/%u port %u mac %s mode plain, "
+	printf("tlsoff-sender: %u.%u.%u.%u/%u port %u mac %s mode %s, "
 		"serving %s\n", o->ip >> 24, (o->ip >> 16) & 0xff,
 		(o->ip >> 8) & 0xff, o->ip & 0xff, o->prefix_len,
-		o->listen_port, mac, o->has_root ? o->root : "/bytes/N");
+		o->listen_port, mac, o->plain ? "plain" : "tls",
+		o->has_root ? o->root : "/bytes/N");
+	if (app->tls != NULL) {
+		sender_tls_describe(app->tls, o, tls, sizeof(tls));
+		printf("tlsoff-sender: %s\n", tls);
+		printf("tlsoff-sender: records sealed by offload %s, crypto %s "
+			"(--crypto %s), %u bytes per record\n",
+			sender_offload_name(o->offload),
+			rte_tlsoff_crypto_engine(app->stack),
+			sender_crypto_name(o->crypto),
+			o->record_size ? o->record_size :
+				RTE_TLSOFF_TLS_MAX_RECORD);
+	}
 	printf("tlsoff-sender: ready\n");
 	fflush(stdout);
 }
@@ -197,7 +217,7 @@ app_start(struct sender_app *app)
 		return -1;
 	if (stats_lib_init(&app->lib, app->stack) != 0)
 		return -1;
-	app->srv = server_create(app->stack, &app->opts);
+	app->srv = server_create(app->stack, &app->opts, app->tls);
 	if (app->srv == NULL)
 		return -1;
 	stats_ticker_init(&app->ticker, app->opts.stats_period_s, rte_rdtsc());
@@ -217,13 +237,19 @@ app_stop(struct sender_app *app)
 		server_stop(app->srv);
 	if (app->stack != NULL) {
 		stats_lib_read(&app->lib, app->stack);
+		snap.crypto_engine = rte_tlsoff_crypto_engine(app->stack);
 		rte_tlsoff_stack_free(app->stack);
 	}
-	snap.mode = "plain";
+	snap.mode = app->opts.plain ? "plain" : "tls";
+	if (!app->opts.plain)
+		snap.offload = sender_offload_name(app->opts.offload);
 	snap.uptime_s = app_uptime(app, rte_rdtsc());
 	snap.lib = &app->lib;
-	if (app->srv != NULL)
+	if (app->srv != NULL) {
 		snap.app = app->srv->stats;
+		snap.tls_version = app->srv->tls_version;
+		snap.tls_cipher = app->srv->tls_cipher;
+	}
 	snap.has_port = app->port.started &&
 		rte_eth_stats_get(app->port.port_id, &snap.port) == 0;
 	if (app->opts.stats_json != NULL && app->stack != NULL)
@@ -231,6 +257,9 @@ app_stop(struct sender_app *app)
 	server_free(app->srv);
 	sender_port_fini(&app->port);
 	stats_lib_fini(&app->lib);
+	/* After every SSL went with its connection (server_stop). */
+	sender_tls_free(app->tls);
+	app->tls = NULL;
 	return rc;
 }
 
@@ -261,10 +290,17 @@ main(int argc, char **argv)
 	case SENDER_OPTS_RUN:
 		break;
 	}
+	/* Certificate and key problems are refused before the EAL too. */
+	if (!app.opts.plain) {
+		app.tls = sender_tls_create(&app.opts);
+		if (app.tls == NULL)
+			return SENDER_EXIT_USAGE;
+	}
 	rte_set_application_usage_hook(app_usage_hook);
 	if (rte_eal_init(sep, argv) < 0) {
 		fprintf(stderr, "tlsoff-sender: EAL: %s\n",
 			rte_strerror(rte_errno));
+		sender_tls_free(app.tls);
 		return 1;
 	}
 	install_signals();

@@ -5,8 +5,9 @@
 /*
  * Command line parsing. Every option is one row of opt_tab: its name, what
  * its value looks like, the function that validates and stores it, and its
- * help line. A new option (--cert, --key, --pcap ...) is one more row and one
- * more small function.
+ * help line. A new option (--pcap ...) is one more row and one more small
+ * function. Rows marked tls only make sense in TLS mode and are refused
+ * with --plain.
  */
 
 #include <arpa/inet.h>
@@ -18,8 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
 
 #include <rte_common.h>
+#include <rte_tlsoff_tls.h>
 
 #include "opts.h"
 
@@ -44,7 +49,74 @@ struct opt_desc {
 	const char *metavar;   /* NULL: a flag without value */
 	opt_parse_t parse;
 	const char *help;
+	bool tls;              /* a TLS option: refused with --plain */
 };
+
+/* ---- names of option values ---- */
+
+static const char *const cipher_names[] = {
+	[SENDER_CIPHER_AUTO] = "auto",
+	[SENDER_CIPHER_AES128GCM] = "aes128gcm",
+	[SENDER_CIPHER_AES256GCM] = "aes256gcm",
+	[SENDER_CIPHER_CHACHA20] = "chacha20",
+};
+
+/*
+ * --offload values. A device offload becomes available by setting its row
+ * (and teaching tls.c and io_tls.c about it); until then it is named here
+ * so that asking for it gets "not available yet" instead of "unknown".
+ */
+static const struct {
+	const char *name;
+	bool available;
+	enum sender_offload value;
+} offload_tab[] = {
+	{ "sw", true, SENDER_OFFLOAD_SW },
+	{ "mlx5", false, SENDER_OFFLOAD_SW },
+	{ "auto", false, SENDER_OFFLOAD_SW },
+};
+
+static const struct {
+	const char *name;
+	enum rte_tlsoff_crypto value;
+	bool built_in;
+} crypto_tab[] = {
+	{ "auto", RTE_TLSOFF_CRYPTO_AUTO, true },
+	{ "openssl", RTE_TLSOFF_CRYPTO_OPENSSL, true },
+#ifdef SENDER_HAVE_IPSEC_MB
+	{ "ipsec-mb", RTE_TLSOFF_CRYPTO_IPSEC_MB, true },
+#else
+	{ "ipsec-mb", RTE_TLSOFF_CRYPTO_IPSEC_MB, false },
+#endif
+};
+
+const char *
+sender_cipher_name(enum sender_cipher c)
+{
+	return (unsigned int)c < RTE_DIM(cipher_names) ? cipher_names[c] : "?";
+}
+
+const char *
+sender_offload_name(enum sender_offload o)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(offload_tab); i++)
+		if (offload_tab[i].available && offload_tab[i].value == o)
+			return offload_tab[i].name;
+	return "?";
+}
+
+const char *
+sender_crypto_name(enum rte_tlsoff_crypto c)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(crypto_tab); i++)
+		if (crypto_tab[i].value == c)
+			return crypto_tab[i].name;
+	return "?";
+}
 
 /* ---- value parsers shared by the options ---- */
 
@@ -330,34 +402,186 @@ opt_no_timestamps(struct sender_opts *o, const char *val __rte_unused)
 	return NULL;
 }
 
+/* A file we will read: it must exist and be readable now. */
+static const char *
+readable_file(const char *val)
+{
+	struct stat st;
+
+	if (val[0] == '\0')
+		return "expected a file name";
+	if (stat(val, &st) != 0 || access(val, R_OK) != 0)
+		return strerror(errno);
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	return NULL;
+}
+
+static const char *
+opt_cert(struct sender_opts *o, const char *val)
+{
+	const char *why = readable_file(val);
+
+	if (why == NULL)
+		o->cert_file = val;
+	return why;
+}
+
+static const char *
+opt_key(struct sender_opts *o, const char *val)
+{
+	const char *why = readable_file(val);
+
+	if (why == NULL)
+		o->key_file = val;
+	return why;
+}
+
+static const char *
+opt_tls_version(struct sender_opts *o, const char *val)
+{
+	if (strcmp(val, "1.2") == 0) {
+		o->tls_min_version = TLS1_2_VERSION;
+		o->tls_max_version = TLS1_2_VERSION;
+	} else if (strcmp(val, "1.3") == 0) {
+		o->tls_min_version = TLS1_3_VERSION;
+		o->tls_max_version = TLS1_3_VERSION;
+	} else if (strcmp(val, "auto") == 0) {
+		o->tls_min_version = TLS1_2_VERSION;
+		o->tls_max_version = TLS1_3_VERSION;
+	} else {
+		return "expected 1.2, 1.3 or auto";
+	}
+	return NULL;
+}
+
+static const char *
+opt_cipher(struct sender_opts *o, const char *val)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cipher_names); i++) {
+		if (strcmp(val, cipher_names[i]) == 0) {
+			o->cipher = (enum sender_cipher)i;
+			return NULL;
+		}
+	}
+	return "expected aes128gcm, aes256gcm, chacha20 or auto";
+}
+
+static const char *
+opt_offload(struct sender_opts *o, const char *val)
+{
+	static char why[128];
+	size_t len;
+	unsigned int i;
+	bool known = false;
+
+	for (i = 0; i < RTE_DIM(offload_tab); i++) {
+		if (strcmp(val, offload_tab[i].name) != 0)
+			continue;
+		if (offload_tab[i].available) {
+			o->offload = offload_tab[i].value;
+			return NULL;
+		}
+		known = true;
+	}
+	len = (size_t)snprintf(why, sizeof(why), "%s; available:",
+		known ? "not available yet" : "unknown");
+	for (i = 0; i < RTE_DIM(offload_tab) && len < sizeof(why); i++)
+		if (offload_tab[i].available)
+			len += (size_t)snprintf(why + len, sizeof(why) - len,
+				" %s", offload_tab[i].name);
+	return why;
+}
+
+static const char *
+opt_crypto(struct sender_opts *o, const char *val)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(crypto_tab); i++) {
+		if (strcmp(val, crypto_tab[i].name) != 0)
+			continue;
+		if (!crypto_tab[i].built_in)
+			return "intel-ipsec-mb is not built into this librte_tlsoff "
+				"(use openssl or auto)";
+		o->crypto = crypto_tab[i].value;
+		return NULL;
+	}
+	return "expected openssl, ipsec-mb or auto";
+}
+
+static const char *
+opt_record_size(struct sender_opts *o, const char *val)
+{
+	uint64_t v;
+
+	if (parse_u64(val, 1, RTE_TLSOFF_TLS_MAX_RECORD, &v) != 0)
+		return "expected plaintext bytes per record, 1..16384";
+	o->record_size = (uint32_t)v;
+	return NULL;
+}
+
+static const char *
+opt_keylog(struct sender_opts *o, const char *val)
+{
+	if (val[0] == '\0')
+		return "expected a file name";
+	o->keylog_file = val;
+	return NULL;
+}
+
 /* --help is handled by the parser loop; the row is for the usage text. */
 static const struct opt_desc opt_tab[] = {
 	{ "ip", "A.B.C.D/N", opt_ip,
-		"address and prefix of the stack on port 0 (required)" },
-	{ "gw", "A.B.C.D", opt_gw, "default gateway (inside the --ip subnet)" },
-	{ "listen", "PORT", opt_listen, "TCP port to serve on (default 8443)" },
+		"address and prefix of the stack on port 0 (required)", false },
+	{ "gw", "A.B.C.D", opt_gw, "default gateway (inside the --ip subnet)",
+		false },
+	{ "listen", "PORT", opt_listen, "TCP port to serve on (default 8443)",
+		false },
 	{ "root", "DIR", opt_root,
-		"serve the regular files under DIR (default: GET /bytes/N)" },
-	{ "plain", NULL, opt_plain, "plain HTTP, no TLS (required for now)" },
+		"serve the regular files under DIR (default: GET /bytes/N)", false },
+	{ "plain", NULL, opt_plain, "plain HTTP, no TLS (default: HTTPS)", false },
+	{ "cert", "FILE", opt_cert,
+		"certificate chain, PEM (default: ephemeral, see below)", true },
+	{ "key", "FILE", opt_key, "private key of --cert, PEM", true },
+	{ "tls-version", "V", opt_tls_version,
+		"1.2, 1.3 or auto = 1.2..1.3 (default auto)", true },
+	{ "cipher", "C", opt_cipher,
+		"aes128gcm, aes256gcm, chacha20 or auto (default)", true },
+	{ "offload", "WHERE", opt_offload,
+		"where records are sealed: sw (default; mlx5, auto: not yet)",
+		true },
+	{ "crypto", "ENGINE", opt_crypto,
+		"sw sealing engine: openssl, ipsec-mb or auto (default)", true },
+	{ "record-size", "N", opt_record_size,
+		"plaintext bytes per data record, 1..16384 (default 16384)",
+		true },
+	{ "keylog", "FILE", opt_keylog,
+		"append the session secrets to FILE (NSS key log format)", true },
 	{ "drop-rate", "P", opt_drop_rate,
-		"test loss injector: drop this fraction of data segments" },
-	{ "drop-seed", "S", opt_drop_seed, "seed of the loss injector" },
+		"test loss injector: drop this fraction of data segments", false },
+	{ "drop-seed", "S", opt_drop_seed, "seed of the loss injector", false },
 	{ "stats-json", "FILE", opt_stats_json,
-		"write every counter to FILE as JSON at exit" },
+		"write every counter to FILE as JSON at exit", false },
 	{ "stats-period", "SEC", opt_stats_period,
-		"print a one-line summary every SEC seconds" },
+		"print a one-line summary every SEC seconds", false },
 	{ "exit-after", "N", opt_exit_after,
-		"exit once N connections were closed" },
+		"exit once N connections were closed", false },
 	{ "idle-timeout", "SEC", opt_idle_timeout,
-		"close connections idle between requests (default 60, 0 = never)" },
-	{ "max-conns", "N", opt_max_conns, "connection table size (default 1024)" },
+		"close connections idle between requests (default 60, 0 = never)",
+		false },
+	{ "max-conns", "N", opt_max_conns, "connection table size (default 1024)",
+		false },
 	{ "sndbuf", "BYTES", opt_sndbuf,
-		"send buffer per connection (default 1M)" },
-	{ "cc", "ALGO", opt_cc, "congestion control: cubic (default) or newreno" },
-	{ "no-sack", NULL, opt_no_sack, "do not negotiate SACK" },
+		"send buffer per connection (default 1M)", false },
+	{ "cc", "ALGO", opt_cc, "congestion control: cubic (default) or newreno",
+		false },
+	{ "no-sack", NULL, opt_no_sack, "do not negotiate SACK", false },
 	{ "no-timestamps", NULL, opt_no_timestamps,
-		"do not negotiate TCP timestamps" },
-	{ "help", NULL, NULL, "show this help" },
+		"do not negotiate TCP timestamps", false },
+	{ "help", NULL, NULL, "show this help", false },
 };
 
 void
@@ -367,8 +591,8 @@ sender_opts_usage(const char *prog)
 	unsigned int i;
 
 	printf("Usage: %s [EAL options] -- [options]\n\n"
-		"A plain HTTP/1.1 file server on librte_tlsoff (port 0).\n\n",
-		prog);
+		"An HTTP/1.1 file server over TLS 1.2/1.3 (or plain HTTP with "
+		"--plain)\non librte_tlsoff (port 0).\n\n", prog);
 	for (i = 0; i < RTE_DIM(opt_tab); i++) {
 		const struct opt_desc *d = &opt_tab[i];
 
@@ -381,6 +605,25 @@ sender_opts_usage(const char *prog)
 		"symbolic links) are 404.\nWithout it, GET /bytes/N "
 		"(N <= 2^40) returns N bytes where byte i is\nbyte i %% 8 "
 		"(little-endian) of splitmix64(i / 8).\n");
+	printf("\nTLS: without --cert/--key an ephemeral self-signed "
+		"certificate is made at\nstart (ECDSA P-256, CN tlsoff-sender, "
+		"subjectAltName IP of --ip, valid\n1 day): clients must skip "
+		"verification (curl -k). Suites by --cipher:\n"
+		"  aes128gcm  TLS_AES_128_GCM_SHA256        "
+		"ECDHE-ECDSA-AES128-GCM-SHA256\n"
+		"  aes256gcm  TLS_AES_256_GCM_SHA384        "
+		"ECDHE-ECDSA-AES256-GCM-SHA384\n"
+		"  chacha20   TLS_CHACHA20_POLY1305_SHA256  "
+		"ECDHE-ECDSA-CHACHA20-POLY1305\n"
+		"  auto       all three, the server preferring them in this "
+		"order\n"
+		"(ECDHE-RSA-... with an RSA key). OpenSSL runs the handshake "
+		"and reads\nrequests; librte_tlsoff frames and seals the "
+		"response records (engine:\n--crypto). --keylog lets Wireshark "
+		"decrypt a capture. The TLS options are\nrefused with --plain."
+		" --stats-json adds tls.handshakes, tls.handshake_failures,\n"
+		"tls.version and tls.cipher (of the last handshake), "
+		"crypto.engine, offload\nand mode.\n");
 }
 
 static void
@@ -391,6 +634,11 @@ opts_defaults(struct sender_opts *o)
 	o->max_conns = DEFAULT_MAX_CONNS;
 	o->idle_timeout_s = DEFAULT_IDLE_TIMEOUT_S;
 	o->cc = RTE_TLSOFF_CC_CUBIC;
+	o->tls_min_version = TLS1_2_VERSION;
+	o->tls_max_version = TLS1_3_VERSION;
+	o->cipher = SENDER_CIPHER_AUTO;
+	o->offload = SENDER_OFFLOAD_SW;
+	o->crypto = RTE_TLSOFF_CRYPTO_AUTO;
 }
 
 /*
@@ -412,8 +660,15 @@ opts_check(const struct sender_opts *o)
 {
 	uint32_t mask;
 
-	if (!o->plain) {
-		fprintf(stderr, PROG ": TLS mode is not available yet; use --plain\n");
+	if (o->plain && o->tls_option != NULL) {
+		fprintf(stderr, PROG ": --%s is a TLS option; it cannot be used "
+			"with --plain\n", o->tls_option);
+		return -1;
+	}
+	if ((o->cert_file == NULL) != (o->key_file == NULL)) {
+		fprintf(stderr, PROG ": --%s needs --%s too (or neither, for an "
+			"ephemeral certificate)\n", o->cert_file ? "cert" : "key",
+			o->cert_file ? "key" : "cert");
 		return -1;
 	}
 	if (o->ip == 0) {
@@ -501,6 +756,8 @@ sender_opts_parse(int argc, char **argv, struct sender_opts *o)
 			sender_opts_usage(prog);
 			return SENDER_OPTS_HELP;
 		}
+		if (d->tls && o->tls_option == NULL)
+			o->tls_option = d->name;
 		why = d->parse(o, optarg);
 		if (why != NULL) {
 			fprintf(stderr, PROG ": --%s: invalid value '%s': %s\n",

@@ -19,6 +19,19 @@
 /* Exit status for a command line that was refused. */
 #define SENDER_EXIT_USAGE 2
 
+/* --cipher: the AEAD of the suites offered (TLS 1.3 and 1.2 alike). */
+enum sender_cipher {
+	SENDER_CIPHER_AUTO,       /* all three, AES-128-GCM preferred */
+	SENDER_CIPHER_AES128GCM,
+	SENDER_CIPHER_AES256GCM,
+	SENDER_CIPHER_CHACHA20,
+};
+
+/* --offload: where records are sealed. Only software exists so far. */
+enum sender_offload {
+	SENDER_OFFLOAD_SW,
+};
+
 struct sender_opts {
 	uint32_t ip;              /* host order */
 	uint8_t prefix_len;
@@ -37,7 +50,24 @@ struct sender_opts {
 	uint32_t sndbuf;          /* 0 = library default */
 	enum rte_tlsoff_cc cc;
 	uint32_t stack_flags;     /* RTE_TLSOFF_F_* */
+
+	/* TLS (refused together with --plain) */
+	const char *cert_file;    /* PEM; NULL = ephemeral self-signed */
+	const char *key_file;
+	int tls_min_version;      /* TLS1_2_VERSION or TLS1_3_VERSION */
+	int tls_max_version;
+	enum sender_cipher cipher;
+	enum sender_offload offload;
+	enum rte_tlsoff_crypto crypto;
+	uint32_t record_size;     /* 0 = 16384 */
+	const char *keylog_file;  /* NULL = none */
+	const char *tls_option;   /* first TLS option given, for the --plain check */
 };
+
+/* Names of the values, as the options spell them. */
+const char *sender_cipher_name(enum sender_cipher c);
+const char *sender_offload_name(enum sender_offload o);
+const char *sender_crypto_name(enum rte_tlsoff_crypto c);
 
 enum sender_opts_result {
 	SENDER_OPTS_RUN,    /* options valid: start */

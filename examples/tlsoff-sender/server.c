@@ -17,6 +17,7 @@
 #include <rte_errno.h>
 
 #include "conn.h"
+#include "io.h"
 #include "server.h"
 
 /* How long a closed connection may wait for the peer's FIN. */
@@ -93,7 +94,8 @@ server_pool_init(struct sender_server *srv)
 }
 
 struct sender_server *
-server_create(struct rte_tlsoff_stack *stack, const struct sender_opts *opts)
+server_create(struct rte_tlsoff_stack *stack, const struct sender_opts *opts,
+		struct sender_tls *tls)
 {
 	struct sender_server *srv = calloc(1, sizeof(*srv));
 	uint64_t hz = rte_get_tsc_hz();
@@ -108,6 +110,8 @@ server_create(struct rte_tlsoff_stack *stack, const struct sender_opts *opts)
 	}
 	srv->stack = stack;
 	srv->opts = opts;
+	srv->tls = tls;
+	srv->io = tls != NULL ? &conn_io_tls : &conn_io_plain;
 	srv->now = rte_rdtsc();
 	srv->idle_cycles = (uint64_t)(opts->idle_timeout_s * (double)hz);
 	srv->linger_cycles = LINGER_TIMEOUT_S * hz;

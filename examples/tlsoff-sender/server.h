@@ -14,14 +14,17 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include <openssl/ssl.h>
+
 #include <rte_tlsoff.h>
 
 #include "body.h"
 #include "http.h"
 #include "opts.h"
 #include "stats.h"
+#include "tls.h"
 
-/* Bytes read or generated per rte_tlsoff_send() call. */
+/* Bytes read or generated per send call (rte_tlsoff_send, _tls_send). */
 #define SENDER_SCRATCH_SIZE (64u << 10)
 
 /* A response being queued: head first, then the body. */
@@ -35,16 +38,21 @@ struct sender_response {
 };
 
 enum conn_phase {
-	CONN_READ,     /* reading a request head (or skipping a request body) */
-	CONN_SEND,     /* queueing a response as send space allows */
-	CONN_LINGER,   /* FIN queued; reading and dropping until the peer closes */
+	CONN_HANDSHAKE, /* TLS handshake (never in plain mode) */
+	CONN_READ,      /* reading a request head (or skipping a request body) */
+	CONN_SEND,      /* queueing a response as send space allows */
+	CONN_FINISH,    /* TLS close_notify waits for send space */
+	CONN_LINGER,    /* FIN queued; reading and dropping until the peer closes */
 };
 
 struct sender_server;
+struct conn_io;
 
 struct sender_conn {
 	struct rte_tlsoff_conn *tc;     /* NULL while the slot is free */
 	struct sender_server *srv;
+	const struct conn_io *io;       /* plain or TLS: io.h */
+	SSL *ssl;                       /* TLS mode: from accept to release */
 	TAILQ_ENTRY(sender_conn) link;  /* in the server's active or free list */
 	enum conn_phase phase;
 	bool peer_eof;                  /* the peer sent FIN: no more requests */
@@ -61,6 +69,8 @@ struct sender_server {
 	struct rte_tlsoff_stack *stack;
 	struct rte_tlsoff_listener *listener;
 	const struct sender_opts *opts;
+	struct sender_tls *tls;         /* NULL in plain mode */
+	const struct conn_io *io;       /* what new connections start with */
 	struct sender_conn *conns;      /* opts->max_conns slots */
 	struct sender_conn_list active;
 	struct sender_conn_list free;
@@ -70,12 +80,17 @@ struct sender_server {
 	uint64_t date_second;
 	char date[32];                  /* IMF-fixdate for the Date header */
 	struct sender_stats stats;
+	const char *tls_version;        /* of the last handshake ("1.3"), or NULL */
+	const char *tls_cipher;         /* of the last handshake ("aes128gcm") */
 	uint8_t scratch[SENDER_SCRATCH_SIZE];
 };
 
-/* Set up the connection pool and listen. NULL after printing why. */
+/*
+ * Set up the connection pool and listen; with @tls (NULL: --plain) every
+ * connection runs TLS. NULL after printing why.
+ */
 struct sender_server *server_create(struct rte_tlsoff_stack *stack,
-		const struct sender_opts *opts);
+		const struct sender_opts *opts, struct sender_tls *tls);
 
 /* Timeouts and the Date header; call a few times a second. */
 void server_tick(struct sender_server *srv, uint64_t now);

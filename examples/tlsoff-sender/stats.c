@@ -5,8 +5,9 @@
 /*
  * Statistics output: the testpmd-style line printed every --stats-period
  * and the flat JSON object written to --stats-json at exit. The JSON holds
- * every library counter under its own name, the HTTP counters as "http.*"
- * and the ethdev counters as "port.<field of struct rte_eth_stats>".
+ * every library counter under its own name, the sender's as "http.*" and
+ * "tls.*", the ethdev counters as "port.<field of struct rte_eth_stats>",
+ * and a few strings: mode, offload, crypto.engine, tls.version, tls.cipher.
  */
 
 #include <errno.h>
@@ -100,6 +101,19 @@ json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A string member, or null for NULL. */
+static void
+json_str(FILE *f, const char *key, const char *v)
+{
+	fputs(",\n  ", f);
+	json_string(f, key);
+	fputs(": ", f);
+	if (v != NULL)
+		json_string(f, v);
+	else
+		fputs("null", f);
+}
+
 static void
 json_u64(FILE *f, const char *prefix, const char *name, uint64_t v)
 {
@@ -131,10 +145,14 @@ json_body(FILE *f, const struct stats_snapshot *s)
 
 	fputs("{\n  \"mode\": ", f);
 	json_string(f, s->mode);
+	json_str(f, "offload", s->offload);
+	json_str(f, "crypto.engine", s->crypto_engine);
+	json_str(f, "tls.version", s->tls_version);
+	json_str(f, "tls.cipher", s->tls_cipher);
 	fprintf(f, ",\n  \"uptime_s\": %.3f", s->uptime_s);
 	for (i = 0; i < s->lib->n; i++)
 		json_u64(f, "", s->lib->v[i].name, s->lib->v[i].value);
-#define SENDER_STAT_JSON(n) json_u64(f, "http.", #n, s->app.n);
+#define SENDER_STAT_JSON(g, n) json_u64(f, #g ".", #n, s->app.n);
 	SENDER_STATS_LIST(SENDER_STAT_JSON)
 #undef SENDER_STAT_JSON
 	if (s->has_port)

@@ -16,19 +16,25 @@
 #include <rte_ethdev.h>
 #include <rte_tlsoff.h>
 
-/* The one list of HTTP counters: field, and "http.<name>" in the JSON. */
+/*
+ * The one list of the sender's counters: field, and "<group>.<name>" in the
+ * JSON. The tls.* names here are not the library's (it has tls.records,
+ * tls.bytes, tls.key_updates ...): both go into the same JSON object.
+ */
 #define SENDER_STATS_LIST(X) \
-	X(requests) \
-	X(responses_2xx) \
-	X(responses_4xx) \
-	X(responses_5xx) \
-	X(bytes_sent)       /* response body bytes the stack took */ \
-	X(conns_accepted) \
-	X(conns_open)       /* a gauge: accepted and not yet released */ \
-	X(conns_closed)     /* released by the app, for any reason */
+	X(http, requests) \
+	X(http, responses_2xx) \
+	X(http, responses_4xx) \
+	X(http, responses_5xx) \
+	X(http, bytes_sent)       /* response body bytes the stack took */ \
+	X(http, conns_accepted) \
+	X(http, conns_open)       /* a gauge: accepted and not yet released */ \
+	X(http, conns_closed)     /* released by the app, for any reason */ \
+	X(tls, handshakes)        /* completed */ \
+	X(tls, handshake_failures) /* refused, reset, timed out, garbage */
 
 struct sender_stats {
-#define SENDER_STAT_FIELD(n) uint64_t n;
+#define SENDER_STAT_FIELD(g, n) uint64_t n;
 	SENDER_STATS_LIST(SENDER_STAT_FIELD)
 #undef SENDER_STAT_FIELD
 };
@@ -46,7 +52,11 @@ void stats_lib_fini(struct stats_lib *l);
 
 /* Everything the JSON file holds, read before the stack and port go away. */
 struct stats_snapshot {
-	const char *mode;
+	const char *mode;          /* "tls" or "plain" */
+	const char *offload;       /* "sw"; NULL in plain mode */
+	const char *crypto_engine; /* rte_tlsoff_crypto_engine() */
+	const char *tls_version;   /* of the last handshake; NULL = none yet */
+	const char *tls_cipher;
 	double uptime_s;
 	const struct stats_lib *lib;
 	struct sender_stats app;
