@@ -69,9 +69,14 @@ san="$san UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
 		printf 'asan/%s\t900\t%s %s\n' "$(basename "$t")" "$san" "$t"
 	done
 	printf 'fuzz\t%s\ttests/fuzz/run.sh build-fuzz %s\n' "$((fuzz_secs + 120))" "$fuzz_secs"
+	# A real ConnectX is checked only where there is one: a skip here.
+	printf 'hw-check\t120\tdevtools/hw-check.sh --build build\n'
+	printf 'bench-smoke\t300\tpython3 tests/bench_smoke.py --build build\n'
 	if [ -n "$e2e" ]; then
 		printf 'e2e\t2400\tpython3 tests/e2e/e2e.py --build build %s\n' "$full"
 		printf 'e2e-tls\t%s\tpython3 tests/e2e/e2e_tls.py --build build %s\n' \
+			"$([ -n "$full" ] && echo 2400 || echo 900)" "$full"
+		printf 'e2e-offload\t%s\tpython3 tests/e2e/e2e_offload.py --build build %s\n' \
 			"$([ -n "$full" ] && echo 2400 || echo 900)" "$full"
 	fi
 } | python3 devtools/tap_run.py

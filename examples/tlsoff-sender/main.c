@@ -18,6 +18,7 @@
  * (counters out).
  */
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include <rte_tlsoff.h>
 
 #include "opts.h"
+#include "pcap.h"
 #include "port.h"
 #include "server.h"
 #include "stats.h"
@@ -47,6 +49,7 @@ struct sender_app {
 	struct sender_server *srv;
 	struct stats_lib lib;
 	struct stats_ticker ticker;
+	struct sender_pcap *pcap; /* --pcap */
 	uint64_t start;          /* TSC */
 };
 
@@ -122,6 +125,22 @@ app_stack_create(struct sender_app *app)
 	conf.drop_rate = o->drop_rate;
 	conf.drop_seed = o->drop_seed;
 	conf.crypto = o->crypto;
+	if (o->offload != SENDER_OFFLOAD_SW) {
+		/* mlx5 and auto: a ConnectX if there is one, else the model. */
+		conf.offload.type = RTE_TLSOFF_OFFLOAD_AUTO;
+		if (o->test_no_resync)
+			conf.offload.flags |= RTE_TLSOFF_OFFLOAD_F_TEST_NO_RESYNC;
+		if (o->pcap_file != NULL) {
+			app->pcap = sender_pcap_open(o->pcap_file);
+			if (app->pcap == NULL) {
+				fprintf(stderr, "tlsoff-sender: --pcap %s: %s\n",
+					o->pcap_file, strerror(errno));
+				return -1;
+			}
+			conf.offload.tap = sender_pcap_tap;
+			conf.offload.tap_arg = app->pcap;
+		}
+	}
 	snprintf(name, sizeof(name), "sender%u", app->port.port_id);
 	app->stack = rte_tlsoff_stack_create(name, &conf);
 	if (app->stack == NULL) {
@@ -131,6 +150,15 @@ app_stack_create(struct sender_app *app)
 				"; --crypto names an engine this CPU may lack" : "");
 		return -1;
 	}
+	if (app->pcap != NULL &&
+	    strcmp(rte_tlsoff_offload_name(app->stack), "mlx5-model") != 0) {
+		fprintf(stderr, "tlsoff-sender: --pcap: a ConnectX's frames do "
+			"not pass through the host; capture on the link peer\n");
+		return -1;
+	}
+	if (o->test_no_resync)
+		fprintf(stderr, "tlsoff-sender: WARNING: --test-no-resync: "
+			"retransmitted records will be corrupt (tests only)\n");
 	if (rte_tlsoff_telemetry_register(app->stack) != 0)
 		fprintf(stderr, "tlsoff-sender: telemetry registration failed; "
 			"going on without it\n");
@@ -153,8 +181,9 @@ app_banner(const struct sender_app *app)
 	if (app->tls != NULL) {
 		sender_tls_describe(app->tls, o, tls, sizeof(tls));
 		printf("tlsoff-sender: %s\n", tls);
-		printf("tlsoff-sender: records sealed by offload %s, crypto %s "
-			"(--crypto %s), %u bytes per record\n",
+		printf("tlsoff-sender: records encrypted by %s (--offload %s), "
+			"software crypto %s (--crypto %s), %u bytes per record\n",
+			rte_tlsoff_offload_name(app->stack),
 			sender_offload_name(o->offload),
 			rte_tlsoff_crypto_engine(app->stack),
 			sender_crypto_name(o->crypto),
@@ -238,11 +267,20 @@ app_stop(struct sender_app *app)
 	if (app->stack != NULL) {
 		stats_lib_read(&app->lib, app->stack);
 		snap.crypto_engine = rte_tlsoff_crypto_engine(app->stack);
+		/* "sw", "mlx5" or "mlx5-model": the device, not the option. */
+		if (!app->opts.plain)
+			snap.offload = rte_tlsoff_offload_name(app->stack);
 		rte_tlsoff_stack_free(app->stack);
 	}
+	if (app->pcap != NULL) {
+		if (sender_pcap_close(app->pcap) != 0) {
+			fprintf(stderr, "tlsoff-sender: --pcap %s: %s\n",
+				app->opts.pcap_file, strerror(errno));
+			rc = 1;
+		}
+		app->pcap = NULL;
+	}
 	snap.mode = app->opts.plain ? "plain" : "tls";
-	if (!app->opts.plain)
-		snap.offload = sender_offload_name(app->opts.offload);
 	snap.uptime_s = app_uptime(app, rte_rdtsc());
 	snap.lib = &app->lib;
 	if (app->srv != NULL) {

@@ -62,9 +62,9 @@ static const char *const cipher_names[] = {
 };
 
 /*
- * --offload values. A device offload becomes available by setting its row
- * (and teaching tls.c and io_tls.c about it); until then it is named here
- * so that asking for it gets "not available yet" instead of "unknown".
+ * --offload values. "mlx5" and "auto" both mean: a ConnectX with TLS TX if
+ * one is present, else the NIC model (rte_tlsoff_offload_name() tells).
+ * A row marked unavailable is refused as "not available" (not "unknown").
  */
 static const struct {
 	const char *name;
@@ -72,8 +72,8 @@ static const struct {
 	enum sender_offload value;
 } offload_tab[] = {
 	{ "sw", true, SENDER_OFFLOAD_SW },
-	{ "mlx5", false, SENDER_OFFLOAD_SW },
-	{ "auto", false, SENDER_OFFLOAD_SW },
+	{ "mlx5", true, SENDER_OFFLOAD_MLX5 },
+	{ "auto", true, SENDER_OFFLOAD_AUTO },
 };
 
 static const struct {
@@ -487,7 +487,7 @@ opt_offload(struct sender_opts *o, const char *val)
 		known = true;
 	}
 	len = (size_t)snprintf(why, sizeof(why), "%s; available:",
-		known ? "not available yet" : "unknown");
+		known ? "not available in this build" : "unknown");
 	for (i = 0; i < RTE_DIM(offload_tab) && len < sizeof(why); i++)
 		if (offload_tab[i].available)
 			len += (size_t)snprintf(why + len, sizeof(why) - len,
@@ -532,6 +532,23 @@ opt_keylog(struct sender_opts *o, const char *val)
 	return NULL;
 }
 
+static const char *
+opt_pcap(struct sender_opts *o, const char *val)
+{
+	if (val[0] == '\0')
+		return "expected a file name";
+	o->pcap_file = val;
+	return NULL;
+}
+
+static const char *
+opt_test_no_resync(struct sender_opts *o, const char *val)
+{
+	(void)val;
+	o->test_no_resync = true;
+	return NULL;
+}
+
 /* --help is handled by the parser loop; the row is for the usage text. */
 static const struct opt_desc opt_tab[] = {
 	{ "ip", "A.B.C.D/N", opt_ip,
@@ -551,8 +568,12 @@ static const struct opt_desc opt_tab[] = {
 	{ "cipher", "C", opt_cipher,
 		"aes128gcm, aes256gcm, chacha20 or auto (default)", true },
 	{ "offload", "WHERE", opt_offload,
-		"where records are sealed: sw (default; mlx5, auto: not yet)",
-		true },
+		"where records are encrypted: sw (default), mlx5 or auto (a "
+		"ConnectX if present, else the NIC model)", true },
+	{ "pcap", "FILE", opt_pcap,
+		"write the frames the NIC model sends to FILE (pcap)", true },
+	{ "test-no-resync", NULL, opt_test_no_resync,
+		"TEST ONLY: never resync the NIC (clients must fail)", true },
 	{ "crypto", "ENGINE", opt_crypto,
 		"sw sealing engine: openssl, ipsec-mb or auto (default)", true },
 	{ "record-size", "N", opt_record_size,
@@ -669,6 +690,12 @@ opts_check(const struct sender_opts *o)
 		fprintf(stderr, PROG ": --%s needs --%s too (or neither, for an "
 			"ephemeral certificate)\n", o->cert_file ? "cert" : "key",
 			o->cert_file ? "key" : "cert");
+		return -1;
+	}
+	if ((o->pcap_file != NULL || o->test_no_resync) &&
+	    o->offload == SENDER_OFFLOAD_SW) {
+		fprintf(stderr, PROG ": --%s needs a NIC: --offload mlx5 or "
+			"auto\n", o->pcap_file ? "pcap" : "test-no-resync");
 		return -1;
 	}
 	if (o->ip == 0) {

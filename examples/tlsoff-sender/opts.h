@@ -27,9 +27,11 @@ enum sender_cipher {
 	SENDER_CIPHER_CHACHA20,
 };
 
-/* --offload: where records are sealed. Only software exists so far. */
+/* --offload: where records are encrypted. */
 enum sender_offload {
-	SENDER_OFFLOAD_SW,
+	SENDER_OFFLOAD_SW,        /* software (--crypto) */
+	SENDER_OFFLOAD_AUTO,      /* a ConnectX if present, else the NIC model */
+	SENDER_OFFLOAD_MLX5,      /* the same, by its name */
 };
 
 struct sender_opts {
@@ -61,6 +63,8 @@ struct sender_opts {
 	enum rte_tlsoff_crypto crypto;
 	uint32_t record_size;     /* 0 = 16384 */
 	const char *keylog_file;  /* NULL = none */
+	const char *pcap_file;    /* frames the device sent; NULL = none */
+	bool test_no_resync;      /* test only: the driver never resyncs */
 	const char *tls_option;   /* first TLS option given, for the --plain check */
 };
 

@@ -71,7 +71,11 @@ def suite_of(version, cipher, rsa=False):
 class Run:
     """What every step needs: TAP, namespaces, binary, files, options."""
 
-    def __init__(self, tap, env, binary, tmp, root, files, full):
+    def __init__(self, tap, env, binary, tmp, root, files, full,
+                 offload="sw"):
+        self.offload = offload          # --offload for every sender
+        # What the stats must say: no ConnectX here, so the NIC model.
+        self.device = "sw" if offload == "sw" else "mlx5-model"
         self.tap = tap
         self.env = env
         self.binary = binary
@@ -92,6 +96,8 @@ class Run:
         if engine is not None and engine not in self.engines:
             self.tap.skip(label, f"--crypto {engine} is not built in")
             return None
+        if self.offload != "sw" and "--offload" not in args:
+            args = list(args) + ["--offload", self.offload]
         try:
             return Sender(self.env, self.binary, args, self.tmp, port=PORT)
         except SenderFailed as e:
@@ -223,7 +229,7 @@ def check_common_stats(run, stats, label, handshakes=None, failures=0,
     tap = run.tap
     if not tap.ok(stats is not None, f"{label}: stats JSON written at exit"):
         return
-    want = {"mode": "tls", "offload": "sw"}
+    want = {"mode": "tls", "offload": run.device}
     if engine is not None:
         want["crypto.engine"] = engine
     if version is not None:
@@ -247,9 +253,22 @@ def check_common_stats(run, stats, label, handshakes=None, failures=0,
            json.dumps({k: stat(stats, k) for k in
                        ("tls.records", "tls.bytes", "tls.handoffs",
                         "tls.handoff_refused", "tls.key_update_failures")}))
+    if run.device != "sw" and cipher != "chacha20":
+        keys = ("tls.records", "tls.nic_records", "tls.nic_fallbacks",
+                "mlx5.encrypted_packets", "mlx5.encrypted_bytes",
+                "mlx5.cqe_errors", "mlx5.drop_no_sync")
+        tap.ok(stat(stats, "tls.nic_records") > 0 and
+               stat(stats, "mlx5.encrypted_packets") > 0 and
+               stat(stats, "mlx5.encrypted_bytes") >=
+               stat(stats, "tls.bytes") and
+               stat(stats, "mlx5.cqe_errors") == 0 and
+               stat(stats, "mlx5.drop_no_sync") == 0,
+               f"{label}: the NIC encrypted the records (no error "
+               "completions, nothing dropped unsynced)",
+               json.dumps({k: stat(stats, k) for k in keys}))
 
 
-def check_loss_stats(run, stats, label, loss, body_bytes):
+def check_loss_stats(run, stats, label, loss, body_bytes, cipher=None):
     tap = run.tap
     inj = stat(stats, "tcp.injected_drops")
     rtx = stat(stats, "tcp.retransmits")
@@ -267,6 +286,17 @@ def check_loss_stats(run, stats, label, loss, body_bytes):
                             "tcp.fast_retransmits", "tcp.rto_fires")}))
         tap.diag(f"{label}: injected {inj}, retransmits {rtx}, "
                  f"rto {stat(stats, 'tcp.rto_fires')}")
+        if run.device != "sw" and cipher != "chacha20":
+            keys = ("mlx5.ooo_packets", "mlx5.resyncs", "mlx5.dump_wqes",
+                    "mlx5.dump_bytes", "mlx5.skip_no_sync",
+                    "mlx5.drop_no_sync")
+            tap.ok(stat(stats, "mlx5.resyncs") > 0 and
+                   stat(stats, "mlx5.dump_bytes") > 0 and
+                   stat(stats, "mlx5.dump_wqes") > 0,
+                   f"{label}: the NIC was resynced (resyncs, DUMP bytes)",
+                   json.dumps({k: stat(stats, k) for k in keys}))
+            tap.diag(f"{label}: " + ", ".join(
+                f"{k} {stat(stats, k)}" for k in keys))
     else:
         tap.ok(inj == 0, f"{label}: no loss injected at 0%", f"injected {inj}")
 
@@ -594,7 +624,7 @@ def test_transfer(run, loss, version, cipher, engine, seed=7):
     stats = snd.stop()
     check_common_stats(run, stats, label, handshakes=conns, failures=1,
                        engine=engine, version=version, cipher=cipher)
-    check_loss_stats(run, stats, label, loss, total)
+    check_loss_stats(run, stats, label, loss, total, cipher)
 
 
 class SClientSession:
@@ -732,7 +762,7 @@ def test_key_update(run, cipher, engine, loss=0.01):
     check_common_stats(run, stats, label, handshakes=1, engine=engine,
                        version="1.3", cipher=cipher)
     check_loss_stats(run, stats, label, loss,
-                     run.files[F64M][0] + run.files[F16M][0])
+                     run.files[F64M][0] + run.files[F16M][0], cipher)
 
 
 def test_record_size(run, size, name, loss=0.01, extra=()):
