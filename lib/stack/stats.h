@@ -115,6 +115,8 @@
 	X(tls, nic_records) \
 	X(tls, nic_fallbacks) \
 	X(tls, nic_epochs_retired) \
+	X(tls, close_notify_sent) \
+	X(tls, close_notify_no_room) \
 	X(eth, tx_purged)
 
 struct tlsoff_stats {

@@ -95,6 +95,8 @@ struct tlsoff_ulp_ops {
 	/* A segment of @len payload bytes from @seq is about to go out. */
 	void (*on_xmit)(void *ctx, struct rte_mbuf *m, uint32_t seq,
 		uint32_t len);
+	/* The app ends its sending (shutdown or close): last words first. */
+	void (*on_send_close)(void *ctx);
 };
 
 struct tlsoff_conn_key {

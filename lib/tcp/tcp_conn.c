@@ -696,6 +696,9 @@ rte_tlsoff_shutdown(struct rte_tlsoff_conn *conn)
 
 	if (c == NULL || !(c->flags & TF_APP_OWNED))
 		return -EINVAL;
+	if ((c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) &&
+	    c->ulp != NULL && c->ulp->on_send_close != NULL)
+		c->ulp->on_send_close(c->ulp_ctx);
 	switch (c->state) {
 	case TCP_ESTABLISHED:
 		c->state = TCP_FIN_WAIT_1;
@@ -779,6 +782,10 @@ rte_tlsoff_close(struct rte_tlsoff_conn *conn)
 		tcp_abort(c);
 		return;
 	}
+	/* TLS: close_notify before the FIN, while the app still owns it. */
+	if ((c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) &&
+	    c->ulp != NULL && c->ulp->on_send_close != NULL)
+		c->ulp->on_send_close(c->ulp_ctx);
 	c->flags &= ~TF_APP_OWNED;
 	switch (c->state) {
 	case TCP_SYN_SENT:

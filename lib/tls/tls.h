@@ -109,6 +109,7 @@ struct tlsoff_tls {
 	/* a non-data record announced by OpenSSL (BIO ctrl 74) */
 	bool ctrl_pending;
 	uint8_t ctrl_type;
+	bool close_notify_sent;    /* by OpenSSL or by the library */
 
 	/* offload device epochs */
 	bool sw_only;              /* the app asked for software sealing */

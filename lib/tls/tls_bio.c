@@ -93,6 +93,8 @@ bio_write(BIO *b, const char *data, int len)
 		if (rc < 0)
 			return -1;
 		t->ctrl_pending = false;
+		if (type == TLS_CT_ALERT && len >= 2 && data[1] == 0)
+			t->close_notify_sent = true;
 		/*
 		 * OpenSSL 3.0 sends its KeyUpdate through us but never hands
 		 * over the next keys: from the next record on, derive them.

@@ -141,10 +141,37 @@ ulp_on_xmit(void *ctx, struct rte_mbuf *m, uint32_t seq, uint32_t len)
 	tlsoff_tls_on_xmit(ctx, m, seq, len);
 }
 
+/*
+ * The app ends its side: if OpenSSL has not sent close_notify
+ * (SSL_shutdown), the library does, so the peer can tell the end of the
+ * data from a truncation (RFC 8446 6.1, RFC 5246 7.2.1).
+ */
+static void
+ulp_on_send_close(void *ctx)
+{
+	static const uint8_t close_notify[2] = { 1, 0 };  /* warning, 0 */
+	struct tlsoff_tls *t = ctx;
+
+	if (!tlsoff_tls_framing(t) || t->close_notify_sent)
+		return;
+	if (tlsoff_tls_frame(t, TLS_CT_ALERT, close_notify,
+			sizeof(close_notify), true) != (int64_t)sizeof(close_notify)) {
+		TLSOFF_STAT_INC(t->stack, tls, close_notify_no_room);
+		return;
+	}
+	t->close_notify_sent = true;
+	TLSOFF_STAT_INC(t->stack, tls, close_notify_sent);
+	/* OpenSSL must not send a second one on a later SSL_shutdown(). */
+	if (t->ssl != NULL)
+		SSL_set_shutdown(t->ssl, SSL_get_shutdown(t->ssl) |
+			SSL_SENT_SHUTDOWN);
+}
+
 static const struct tlsoff_ulp_ops tls_ulp = {
 	.on_acked = ulp_on_acked,
 	.on_free = ulp_on_free,
 	.on_xmit = ulp_on_xmit,
+	.on_send_close = ulp_on_send_close,
 };
 
 /* Forget records whose every byte is acknowledged. */
@@ -257,6 +284,7 @@ rte_tlsoff_tls_attach(struct rte_tlsoff_conn *conn, SSL *ssl,
 	t->secret_checked = false;
 	t->hash_len = 0;
 	t->ctrl_pending = false;
+	t->close_notify_sent = false;
 	t->ring_head = t->ring_tail = 0;
 	t->nic = false;
 	t->cur_slot = TLS_SLOT_SW;

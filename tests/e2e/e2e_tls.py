@@ -314,9 +314,11 @@ def test_options(run):
                     "-subj", "/CN=opt"], capture_output=True, check=True)
     ip = ["--ip", f"{SERVER_IP}/24"]
     cases = [
-        (["--offload", "mlx5"], ["--offload", "mlx5", "not available yet"]),
-        (["--offload", "auto"], ["--offload", "auto", "not available yet"]),
         (["--offload", "sideways"], ["--offload", "unknown"]),
+        (["--pcap", "x.pcap"], ["--pcap needs a NIC", "--offload"]),
+        (["--test-no-resync"], ["--test-no-resync needs a NIC"]),
+        (["--plain", "--offload", "mlx5"],
+         ["--offload is a TLS option", "--plain"]),
         (["--crypto", "aesni"], ["--crypto", "aesni"]),
         (["--cipher", "rc4"], ["--cipher", "rc4"]),
         (["--tls-version", "1.1"], ["--tls-version", "1.1"]),
@@ -352,7 +354,7 @@ def test_options(run):
     r = subprocess.run([run.binary, "--help"], capture_output=True, text=True)
     missing = [o for o in ("--cert", "--key", "--tls-version", "--cipher",
                            "--offload", "--crypto", "--record-size",
-                           "--keylog", "--plain", "TLS_AES_128_GCM_SHA256",
+                           "--keylog", "--plain", "--pcap", "mlx5", "TLS_AES_128_GCM_SHA256",
                            "ECDHE-ECDSA-CHACHA20-POLY1305", "tls.handshakes")
                if o not in r.stdout]
     tap.ok(r.returncode == 0 and not missing, "--help documents the TLS options",

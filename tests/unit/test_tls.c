@@ -406,6 +406,49 @@ out:
 	tp_free(&p);
 }
 
+/*
+ * Closing without SSL_shutdown(): the library sends close_notify before the
+ * FIN, once; with SSL_shutdown() first, OpenSSL's is the only one.
+ */
+static void
+close_notify(struct th *t, int version, bool app_shutdown)
+{
+	struct tp_records rec = { 0 };
+	struct tp p;
+
+	memset(&p, 0, sizeof(p));
+	if (!start(t, &p, version, "aes128gcm", RTE_TLSOFF_CRYPTO_AUTO))
+		goto out;
+	TH_CHECK(t, tp_transfer(&p, 100000));
+	TH_CHECK(t, tp_verify_records(&p, &rec));
+	TH_EQ(t, rec.alert, 0);
+	TH_CHECK(t, !p.client_notified);
+	if (app_shutdown)
+		TH_CHECK(t, SSL_shutdown(p.server) >= 0);
+	rte_tlsoff_close(t->c);
+	t->c = NULL;
+	tp_pump(&p, 50);
+	/* The client opened it: a close_notify under the current keys. */
+	TH_CHECK(t, p.client_notified, "the client saw no close_notify");
+	TH_CHECK(t, !p.client_failed);
+	TH_EQ(t, th_stat(t, "tls.close_notify_sent"), app_shutdown ? 0 : 1);
+	TH_EQ(t, th_stat(t, "tls.close_notify_no_room"), 0);
+out:
+	tp_free(&p);
+}
+
+static void
+test_close_notify_13(struct th *t)
+{
+	close_notify(t, TLS1_3_VERSION, false);
+}
+
+static void
+test_close_notify_12_ssl(struct th *t)
+{
+	close_notify(t, TLS1_2_VERSION, true);
+}
+
 static const struct th_case cases[] = {
 	{ "TLS 1.3 AES-128-GCM, ipsec-mb", test_matrix_0, false },
 	{ "TLS 1.3 AES-256-GCM, ipsec-mb", test_matrix_1, false },
@@ -431,6 +474,10 @@ static const struct th_case cases[] = {
 	{ "TLS 1.3 ChaCha20 sequence exhaustion resets", test_exhaust_13_chacha, false },
 	{ "garbage instead of a ClientHello", test_garbage_client_hello, false },
 	{ "lossy link: retransmissions byte-identical", test_lossy_link, true },
+	{ "close without SSL_shutdown: the library's close_notify",
+		test_close_notify_13, false },
+	{ "SSL_shutdown then close: one close_notify",
+		test_close_notify_12_ssl, false },
 };
 
 int

@@ -246,6 +246,8 @@ drive_client(struct tp *p)
 		if (rc <= 0) {
 			int err = SSL_get_error(p->client, rc);
 
+			if (err == SSL_ERROR_ZERO_RETURN)
+				p->client_notified = true;  /* close_notify */
 			if (err != SSL_ERROR_WANT_READ &&
 			    err != SSL_ERROR_ZERO_RETURN && !p->client_failed) {
 				p->client_failed = true;

@@ -48,6 +48,7 @@ struct tp {
 	bool allow_mismatch;        /* a negative test: differing copies expected */
 	unsigned int mismatches;    /* retransmitted bytes unlike the first copy */
 	int client_reason;          /* OpenSSL reason of the client's failure */
+	bool client_notified;       /* the client read a close_notify */
 	void (*on_pump)(struct tp *p); /* called every pump round */
 	unsigned int pumps;
 	uint64_t rng;
