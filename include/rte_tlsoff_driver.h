@@ -163,6 +163,13 @@ struct rte_tlsoff_offload_stats {
 struct rte_tlsoff_offload_ops {
 	const char *name;         /**< e.g. "mlx5" or "mlx5-model" */
 	const char *stats_prefix; /**< e.g. "mlx5" */
+	/**
+	 * TCP payload of the largest frame the device cuts into segments
+	 * itself (RTE_MBUF_F_TX_TCP_SEG, mbuf tso_segsz); 0: no TSO.
+	 */
+	uint32_t tso_max;
+	/** Payload mbuf segments a TSO frame may have (with tso_max). */
+	uint16_t tso_max_segs;
 	/** Can a flow with these parameters be offloaded? */
 	bool (*supports)(void *dev, uint16_t version, uint8_t cipher);
 	/** Context for one key epoch; 0 or a negative errno (e.g. -ENOSPC). */

@@ -133,9 +133,14 @@ drv_run(void *dev)
 
 static void drv_close(void *dev);
 
+/* TCP payload per LSO WQE: 44 x 1448, below the 64 KiB IP length. */
+#define MLX5_TSO_MAX 64000u
+
 static const struct rte_tlsoff_offload_ops mlx5_ops = {
 	.name = "mlx5",
 	.stats_prefix = "mlx5",
+	.tso_max = MLX5_TSO_MAX,
+	.tso_max_segs = MLX5_MAX_DSEGS,
 	.supports = drv_supports,
 	.ctx_create = drv_ctx_create,
 	.ctx_destroy = drv_ctx_destroy,
@@ -150,6 +155,8 @@ static const struct rte_tlsoff_offload_ops mlx5_ops = {
 static const struct rte_tlsoff_offload_ops mlx5_model_ops = {
 	.name = "mlx5-model",
 	.stats_prefix = "mlx5",
+	.tso_max = MLX5_TSO_MAX,
+	.tso_max_segs = MLX5_MAX_DSEGS,
 	.supports = drv_supports,
 	.ctx_create = drv_ctx_create,
 	.ctx_destroy = drv_ctx_destroy,

@@ -382,11 +382,14 @@ drop(struct mlx5_drv *d, struct rte_mbuf *m)
 }
 
 static void
-sent(struct mlx5_drv *d, struct mlx5_tls_ctx *c, uint32_t seq, uint32_t len)
+sent(struct mlx5_drv *d, struct mlx5_tls_ctx *c, uint32_t seq, uint32_t len,
+		uint16_t tso_segsz)
 {
 	c->expected_seq = seq + len;
 	c->tis_used = true;
-	d->st.encrypted_packets++;
+	/* Wire packets, as Linux counts them (gso_segs). */
+	d->st.encrypted_packets += tso_segsz ?
+		(len + tso_segsz - 1) / tso_segsz : 1;
 	d->st.encrypted_bytes += len;
 }
 
@@ -397,7 +400,7 @@ sent(struct mlx5_drv *d, struct mlx5_tls_ctx *c, uint32_t seq, uint32_t len)
  */
 static int
 gap_replay(struct mlx5_drv *d, struct mlx5_tls_ctx *c, struct rte_mbuf *m,
-		uint32_t seq, uint32_t len)
+		uint32_t seq, uint32_t len, uint16_t segsz)
 {
 	struct rte_tlsoff_span sp[MLX5_MAX_SPANS];
 	uint32_t gap = seq - c->expected_seq;
@@ -419,7 +422,7 @@ gap_replay(struct mlx5_drv *d, struct mlx5_tls_ctx *c, struct rte_mbuf *m,
 	c->expected_seq = seq;
 	if (mlx5_send_frame(d, m, c->tisn) == 0)
 		return 0;
-	sent(d, c, seq, len);
+	sent(d, c, seq, len, segsz);
 	return 1;
 }
 
@@ -432,6 +435,9 @@ mlx5_tls_xmit(struct mlx5_drv *d, struct rte_mbuf *m,
 	struct rte_tlsoff_record rec;
 	uint32_t seq = meta->tcp_seq, len = meta->payload_len, prefix;
 	bool fresh = c->need_params || c->gen != d->txq.gen;
+	/* Read now: the frame may be freed once it is posted. */
+	uint16_t segsz = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ?
+		m->tso_segsz : 0;
 	bool post_static;
 	unsigned int need;
 	int n = 0, rc;
@@ -442,7 +448,7 @@ mlx5_tls_xmit(struct mlx5_drv *d, struct rte_mbuf *m,
 	if (likely(!fresh && seq == c->expected_seq)) {
 		if (mlx5_send_frame(d, m, c->tisn) == 0)
 			return 0;
-		sent(d, c, seq, len);
+		sent(d, c, seq, len, segsz);
 		return 1;
 	}
 	if (!fresh) {
@@ -451,12 +457,12 @@ mlx5_tls_xmit(struct mlx5_drv *d, struct rte_mbuf *m,
 			/* Test only: carry on as if nothing happened. */
 			if (mlx5_send_frame(d, m, c->tisn) == 0)
 				return 0;
-			sent(d, c, seq, len);
+			sent(d, c, seq, len, segsz);
 			return 1;
 		}
 		if (seq_after(seq, c->expected_seq) &&
 		    seq - c->expected_seq <= MLX5_GAP_MAX) {
-			rc = gap_replay(d, c, m, seq, len);
+			rc = gap_replay(d, c, m, seq, len, segsz);
 			if (rc >= 0)
 				return rc;
 		}
@@ -509,6 +515,6 @@ mlx5_tls_xmit(struct mlx5_drv *d, struct rte_mbuf *m,
 	c->expected_seq = seq;
 	if (mlx5_send_frame(d, m, c->tisn) == 0)
 		return 0;
-	sent(d, c, seq, len);
+	sent(d, c, seq, len, segsz);
 	return 1;
 }

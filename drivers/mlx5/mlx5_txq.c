@@ -302,8 +302,10 @@ mlx5_post_send(struct mlx5_drv *d, struct rte_mbuf *m, uint32_t tisn)
 	unsigned int dsegs, ds = send_ds(m, ihs, &dsegs), k, done;
 	uint8_t cs = 0;
 
-	ctrl(ds_at(q, start, 0), 0, (uint16_t)start, MLX5_OPC_SEND, q->hw.sqn,
-		ds, false, tisn << 8);
+	/* A TSO frame is one LSO WQE: the device cuts it at eth.mss. */
+	ctrl(ds_at(q, start, 0), 0, (uint16_t)start,
+		(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ? MLX5_OPC_LSO :
+		MLX5_OPC_SEND, q->hw.sqn, ds, false, tisn << 8);
 	eth = (struct mlx5_wqe_eth *)ds_at(q, start, 1);
 	if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM)
 		cs |= MLX5_ETH_L3_CSUM;
@@ -312,7 +314,8 @@ mlx5_post_send(struct mlx5_drv *d, struct rte_mbuf *m, uint32_t tisn)
 	eth->swp_offs = 0;
 	eth->cs_flags = cs;
 	eth->swp_flags = 0;
-	eth->mss = 0;
+	eth->mss = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ?
+		rte_cpu_to_be_16(m->tso_segsz) : 0;
 	eth->flow_table_metadata = 0;
 	eth->inline_hdr_sz = rte_cpu_to_be_16((uint16_t)ihs);
 	memcpy(eth->inline_hdr_start, hdr, RTE_MIN(ihs, MLX5_ETH_INLINE_START));

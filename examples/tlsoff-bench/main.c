@@ -338,14 +338,19 @@ write_json(const char *path, const char *mach, const struct bench_opts *o,
 			"\"wall_seconds\": %.3f, \"retransmit_bytes\": %" PRIu64
 			", \"dump_bytes\": %" PRIu64 ", \"resyncs\": %" PRIu64
 			", \"dump_bytes_per_retransmit_byte\": %.3f, "
-			"\"note\": \"%s\"}",
+			"\"iterations\": %" PRIu64 ", \"busy_iterations\": %"
+			PRIu64 ", \"preempted_samples\": %" PRIu64
+			", \"frames_out\": %" PRIu64 ", \"acks_in\": %"
+			PRIu64 ", \"note\": \"%s\"}",
 			i ? "," : "", bench_path_names[r->path], r->record_size,
 			r->ok ? "true" : "false", r->bytes, r->verified_bytes,
 			r->busy_cycles, cpb(r), median(r), r->rounds, gbps(r),
 			r->records, rps(r),
 			r->wall_s, r->retransmit_bytes, r->dump_bytes,
 			r->resyncs, r->retransmit_bytes ? (double)r->dump_bytes /
-			(double)r->retransmit_bytes : 0.0, r->note);
+			(double)r->retransmit_bytes : 0.0, r->iterations,
+			r->busy_iterations, r->preempted, r->frames_out,
+			r->segments_in, r->note);
 	}
 	fprintf(f, "\n]}\n");
 	return fclose(f) == 0 ? 0 : -1;

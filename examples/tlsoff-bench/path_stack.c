@@ -311,9 +311,9 @@ make_stack(const struct bench_opts *o, enum bench_path p, bool sender,
 	c.prefix_len = 24;
 	c.max_conns = 8;
 	c.tls_conns = 4;
-	c.sndbuf = 8u << 20;
-	c.rcvbuf = 4u << 20;
-	c.sndbuf_pool_bytes = sender ? 96u << 20 : 4u << 20;
+	c.sndbuf = 2u << 20;
+	c.rcvbuf = 1u << 20;
+	c.sndbuf_pool_bytes = sender ? 16u << 20 : 4u << 20;
 	c.sndq_chunks = 4096;
 	c.hdr_mbufs = 8192;
 	c.tx_offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
@@ -346,8 +346,10 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 		struct bench_result *res)
 {
 	struct run *r = rte_zmalloc("bench_run", sizeof(*r), 64);
-	uint64_t hz = rte_get_tsc_hz(), busy = 0, deadline, t_start, t_end;
+	uint64_t hz = rte_get_tsc_hz(), deadline, t_start, t_end;
+	struct bench_clock clk = { 0, 0, 0 };
 	uint64_t rec0 = 0, rxb0 = 0, dump0 = 0, resync0 = 0, wire;
+	uint64_t seg0 = 0, in0 = 0;
 	unsigned int seq = run_seq++;
 	bool measuring = false;
 
@@ -392,8 +394,10 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 		if (r->s_ready && (!r->tls || r->p_hs_done) && !measuring) {
 			/* Handshake over: the measured part starts. */
 			measuring = true;
-			busy = 0;
+			memset(&clk, 0, sizeof(clk));
 			rec0 = stat(r->s, "tls.records");
+			seg0 = stat(r->s, "tcp.segments_out");
+			in0 = stat(r->s, "tcp.segments_in");
 			rxb0 = stat(r->s, "tcp.retransmit_bytes");
 			dump0 = stat(r->s, "mlx5.dump_bytes");
 			resync0 = stat(r->s, "mlx5.resyncs");
@@ -418,8 +422,13 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 				break;
 			}
 		}
-		if (work > 0 && measuring)
-			busy += rte_rdtsc() - t0;
+		if (measuring) {
+			res->iterations++;
+			if (work > 0) {
+				bench_sample(&clk, rte_rdtsc() - t0);
+				res->busy_iterations++;
+			}
+		}
 		if (measuring && r->p_eof) {
 			t_end = rte_rdtsc();
 			break;
@@ -428,10 +437,15 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 	if (!r->p_eof)
 		t_end = rte_rdtsc();
 	res->bytes = r->queued;
-	res->busy_cycles = busy;
+	res->busy_cycles = clk.sum;
+	res->preempted = clk.preempted;
 	res->wall_s = (double)(t_end - t_start) / (double)hz;
-	res->records = r->tls ? stat(r->s, "tls.records") - rec0 : 0;
+	/* Data records (the close_notify alert is not one). */
+	res->records = r->tls ? stat(r->s, "tls.records") - rec0 -
+		stat(r->s, "tls.close_notify_sent") : 0;
 	res->retransmit_bytes = stat(r->s, "tcp.retransmit_bytes") - rxb0;
+	res->frames_out = stat(r->s, "tcp.segments_out") - seg0;
+	res->segments_in = stat(r->s, "tcp.segments_in") - in0;
 	res->dump_bytes = stat(r->s, "mlx5.dump_bytes") - dump0;
 	res->resyncs = stat(r->s, "mlx5.resyncs") - resync0;
 	if (p == BP_TLS_NIC_MODEL && stat(r->s, "tls.nic_records") == 0)
@@ -443,9 +457,12 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 	res->verified_bytes = r->p_verified;
 	/*
 	 * Without --verify a TLS receiver takes the records as they are:
-	 * TLS 1.3 AES-GCM adds 22 bytes to each (header, type, tag).
+	 * TLS 1.3 AES-GCM adds 22 bytes to each (header, type, tag), and the
+	 * close_notify the library sends at shutdown is one more record.
 	 */
-	wire = r->tls && !o->verify ? o->bytes + 22 * res->records : o->bytes;
+	wire = r->tls && !o->verify ? o->bytes + 22 * res->records +
+		(5 + 2 + 1 + 16) * stat(r->s, "tls.close_notify_sent") :
+		o->bytes;
 	res->ok = r->p_eof && !r->p_failed && !r->s_failed &&
 		r->queued == o->bytes && r->p_rx == wire &&
 		(!o->verify || r->p_verified == o->bytes) &&

@@ -123,6 +123,15 @@ tlsoff_offload_open(struct tlsoff_stack *s)
 	 */
 	s->tx_cksum_offload = true;
 	s->tx_multiseg = true;
+	/*
+	 * The device cuts large segments (TSO), unless the test loss
+	 * injector runs: it drops whole frames before the device, and a
+	 * 44-segment hole per drop is not the loss a test asks for.
+	 */
+	if (s->drop_threshold == 0 && s->off->tso_max_segs > 0) {
+		s->tso_max = s->off->tso_max;
+		s->tso_max_segs = s->off->tso_max_segs;
+	}
 	s->io.tx_burst = offload_tx;
 	TLSOFF_LOG(INFO, "stack %s: TLS offload device %s", s->name,
 		s->off->name);

@@ -57,6 +57,8 @@ struct tlsoff_stack {
 	bool tx_cksum_offload;     /* IPv4 + TCP checksum done by the port */
 	bool rx_cksum_offload;
 	bool tx_multiseg;          /* payload may be chained (no copy) */
+	uint32_t tso_max;          /* TCP payload per TSO frame; 0: no TSO */
+	uint16_t tso_max_segs;     /* payload pieces per TSO frame */
 
 	/* clock: microseconds, real (TSC) unless a test drives it */
 	uint64_t now_us;
@@ -96,6 +98,7 @@ struct tlsoff_stack {
 	struct tlsoff_conn_list mem_wait;  /* conns waiting for send memory */
 	struct tlsoff_conn_list time_wait; /* oldest first */
 	bool mem_freed;            /* send memory came back this poll */
+	uint32_t listener_events;  /* listeners with ev_pending set */
 
 	/* TCP */
 	uint64_t isn_key[2];       /* SipHash key for ISNs (RFC 6528) */

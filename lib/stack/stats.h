@@ -50,6 +50,7 @@
 	X(icmp, drop_other_type) \
 	X(tcp, segments_in) \
 	X(tcp, segments_out) \
+	X(tcp, tso_frames) \
 	X(tcp, bytes_in) \
 	X(tcp, bytes_out) \
 	X(tcp, retransmits) \

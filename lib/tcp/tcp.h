@@ -304,10 +304,31 @@ void tcp_rtt_sample(struct tlsoff_conn *c, uint32_t rtt_us);
 void tcp_rtx_restart(struct tlsoff_conn *c);
 void tcp_enter_time_wait(struct tlsoff_conn *c);
 
+/*
+ * Largest segment output may build: the MSS, or with a device that cuts
+ * segments (TSO) as many whole MSS as fit its limit.
+ */
+static inline uint32_t
+tcp_max_seg(const struct tlsoff_conn *c)
+{
+	uint32_t tso = c->stack->tso_max;
+
+	if (likely(tso <= c->mss))
+		return c->mss;
+	return tso / c->mss * c->mss;
+}
+
 /* Segments stop at send-queue marks (TLS key epochs on a device). */
 static inline uint32_t
 tcp_seg_cap(struct tlsoff_conn *c, uint32_t seq, uint32_t len)
 {
+	if (unlikely(len > c->mss)) {
+		/* TSO: within the device's pieces, in whole segments. */
+		uint32_t n = tlsoff_sndq_piece_limit(&c->sq, seq, len,
+				c->stack->tso_max_segs);
+
+		len = n > c->mss ? n / c->mss * c->mss : n;
+	}
 	if (likely(!(c->flags & TF_EOR)))
 		return len;
 	return tlsoff_sndq_seg_limit(&c->sq, seq, len);

@@ -475,6 +475,8 @@ tcp_conn_established(struct tlsoff_conn *c)
 	TAILQ_INSERT_TAIL(&l->acc_q, c, q_link);
 	c->in_acc_q = true;
 	l->n_acc++;
+	if (!l->ev_pending)
+		s->listener_events++;
 	l->ev_pending = true;
 }
 
@@ -515,6 +517,8 @@ rte_tlsoff_listen(struct rte_tlsoff_stack *stack, uint16_t port,
 	l->n_acc = 0;
 	l->cb = cb;
 	l->cb_arg = arg;
+	if (l->ev_pending)
+		s->listener_events--;
 	l->ev_pending = false;
 	TAILQ_INIT(&l->acc_q);
 	l->active = true;
@@ -837,13 +841,15 @@ tcp_deliver_events(struct tlsoff_stack *s)
 		}
 	}
 	s->mem_freed = false;
-	for (i = 0; i < s->conf.max_listeners; i++) {
+	/* Listeners with news only (a poll usually has none). */
+	for (i = 0; s->listener_events > 0 && i < s->conf.max_listeners; i++) {
 		struct tlsoff_listener *l = &s->listeners[i];
 
-		if (!l->active || !l->ev_pending)
+		if (!l->ev_pending)
 			continue;
 		l->ev_pending = false;
-		if (l->n_acc > 0 && l->cb != NULL)
+		s->listener_events--;
+		if (l->active && l->n_acc > 0 && l->cb != NULL)
 			l->cb((struct rte_tlsoff_listener *)l, l->cb_arg);
 	}
 	while ((c = TAILQ_FIRST(&s->ev_list)) != NULL) {

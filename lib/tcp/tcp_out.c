@@ -123,15 +123,22 @@ tcp_xmit(struct tlsoff_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
+	/* TCP payload and options that fit one segment of the path MTU */
+	uint32_t unit = (uint32_t)c->mss + ((c->flags & TF_TS_OK) ?
+		TCP_TS_OPT_LEN : 0);
 	uint16_t hlen;
+	bool tso;
 	uint8_t *p;
 
 	olen = tcp_opts_build(c, flags, opts, (flags & TH_SYN) ? 0 : 3);
-	/* SACK blocks shrink the payload so the frame still fits the MSS. */
-	if (len > 0 && len + olen > (uint32_t)c->mss + ((c->flags & TF_TS_OK) ?
-			TCP_TS_OPT_LEN : 0)) {
+	/*
+	 * SACK blocks shrink the payload so the frame still fits the MSS; a
+	 * segment larger than that is cut by the device (TSO) into pieces of
+	 * unit - olen bytes, each with these headers.
+	 */
+	if (len > 0 && len + olen > unit)
 		olen = tcp_opts_build(c, flags, opts, 0);
-	}
+	tso = len + olen > unit;
 	hlen = TLSOFF_L2_LEN + TLSOFF_L3_LEN + TCP_HDR_LEN + olen;
 	m = rte_pktmbuf_alloc(s->hdr_pool);
 	if (unlikely(m == NULL)) {
@@ -179,6 +186,12 @@ tcp_xmit(struct tlsoff_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
 		(uint16_t)(TLSOFF_L3_LEN + TCP_HDR_LEN + olen + len));
 	m->l4_len = TCP_HDR_LEN + olen;
 	tcp_fill_cksum(s, m, ip, th);
+	if (tso) {
+		/* Only with a device that segments (s->tso_max). */
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+		m->tso_segsz = (uint16_t)(unit - olen);
+		TLSOFF_STAT_INC(s, tcp, tso_frames);
+	}
 	if (len > 0 && c->ulp != NULL && c->ulp->on_xmit != NULL)
 		c->ulp->on_xmit(c->ulp_ctx, m, seq, len);
 
@@ -423,7 +436,7 @@ output_window(struct tlsoff_conn *c)
 		}
 		if (seq_lt(c->snd_nxt, seg_end))
 			len = RTE_MIN(RTE_MIN(seg_end - c->snd_nxt, room),
-					(uint32_t)c->mss);
+					tcp_max_seg(c));
 		if (len > 0 && !rxt && len < c->mss &&
 		    len < data_end - c->snd_nxt && len < c->max_sndwnd / 2)
 			len = 0;   /* sender SWS avoidance: wait for window */

@@ -55,6 +55,23 @@ tlsoff_sndq_mark_eor(struct tlsoff_sndq *q)
 }
 
 uint32_t
+tlsoff_sndq_piece_limit(struct tlsoff_sndq *q, uint32_t seq, uint32_t len,
+		unsigned int pieces)
+{
+	uint32_t idx, n = 0;
+
+	if (len == 0 || !seq_in(seq, q->una, q->end_seq))
+		return len;
+	idx = tlsoff_sndq_find(q, seq);
+	while (n < len && pieces-- > 0 && idx != q->tail) {
+		const struct tlsoff_sndq_chunk *c = chunk_at(q, idx++);
+
+		n = c->seq + c->len - seq;
+	}
+	return RTE_MIN(n, len);
+}
+
+uint32_t
 tlsoff_sndq_seg_limit(struct tlsoff_sndq *q, uint32_t seq, uint32_t len)
 {
 	uint32_t idx, n = 0;

@@ -79,6 +79,13 @@ int tlsoff_sndq_append_chain(struct tlsoff_sndq *q, struct rte_mbuf *m);
  */
 void tlsoff_sndq_mark_eor(struct tlsoff_sndq *q);
 
+/*
+ * Of @len bytes from @seq, those that lie in at most @pieces buffers (a
+ * device's limit on the pieces of one frame).
+ */
+uint32_t tlsoff_sndq_piece_limit(struct tlsoff_sndq *q, uint32_t seq,
+		uint32_t len, unsigned int pieces);
+
 /* Of @len bytes from @seq, those a segment may carry without crossing a mark. */
 uint32_t tlsoff_sndq_seg_limit(struct tlsoff_sndq *q, uint32_t seq,
 		uint32_t len);

@@ -155,6 +155,14 @@ th_pop(struct th *t, struct th_seg *seg)
 	t->cap_n--;
 	memset(seg, 0, offsetof(struct th_seg, data));
 	seg->frame_len = RTE_MIN(m->pkt_len, (uint32_t)sizeof(seg->frame));
+	/*
+	 * A TCP segment fits the MTU, whatever cut it (the stack, or a device
+	 * doing TSO). (An echo reply mirrors its request, however large.)
+	 */
+	TH_CHECK(t, m->pkt_len <= (uint32_t)t->s->mtu + 14u ||
+		m->pkt_len < 34 || rte_pktmbuf_mtod(m, const uint8_t *)[23] !=
+		IPPROTO_TCP, "a %u-byte TCP frame on a %u-byte MTU",
+		m->pkt_len, t->s->mtu);
 	{
 		/* rte_pktmbuf_read copies only when the frame is chained. */
 		const void *p = rte_pktmbuf_read(m, 0, seg->frame_len, seg->frame);

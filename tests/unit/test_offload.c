@@ -69,6 +69,10 @@ nic_matrix(struct th *t, int version, const char *cipher)
 	TH_CHECK(t, dstat(t, "mlx5.encrypted_bytes") >= 300000 + 19 * 17,
 		"%" PRIu64, dstat(t, "mlx5.encrypted_bytes"));
 	TH_EQ(t, dstat(t, "mlx5.ctx_created"), 1);
+	/* Large segments went to the device whole (TSO) and came out cut. */
+	TH_CHECK(t, th_stat(t, "tcp.tso_frames") > 0);
+	TH_CHECK(t, dstat(t, "mlx5.encrypted_packets") >
+		th_stat(t, "tcp.tso_frames"));
 	TH_EQ(t, dstat(t, "mlx5.drop_no_sync"), 0);
 	TH_EQ(t, dstat(t, "mlx5.cqe_errors"), 0);
 	/* Steady state: the context came from the pools, one key MODIFY. */

@@ -41,9 +41,12 @@ mlx5_model_create(const struct mlx5_model_conf *conf)
 	m->frame_pool = rte_pktmbuf_pool_create(name, 4096, 256, 0,
 		RTE_MAX(2048u, (unsigned int)m->conf.mtu + 14u) +
 		RTE_PKTMBUF_HEADROOM, conf->socket_id);
+	m->scratch = rte_malloc("mm_scratch", MM_LSO_MAX, 64);
+	m->seg = rte_malloc("mm_seg", MM_FRAME_MAX + 64, 64);
 	m->aes128 = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
 	m->aes256 = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
 	if (m->tis == NULL || m->dek == NULL || m->frame_pool == NULL ||
+	    m->scratch == NULL || m->seg == NULL ||
 	    m->aes128 == NULL || m->aes256 == NULL) {
 		mlx5_model_free(m);
 		return NULL;
@@ -75,6 +78,8 @@ mlx5_model_free(struct mlx5_model *m)
 		memset(m->dek, 0, sizeof(*m->dek) * m->nb_dek);
 	rte_free(m->dek);
 	rte_free(m->tis);
+	rte_free(m->scratch);
+	rte_free(m->seg);
 	rte_free(m);
 }
 

@@ -21,6 +21,7 @@
 #define MM_MAX_MR 64u
 #define MM_MAX_SQ 8u
 #define MM_FRAME_MAX 9216u
+#define MM_LSO_MAX (256u * 1024u)  /* headers + payload of one LSO WQE */
 
 enum mm_obj_kind { MM_OBJ_TD = 1, MM_OBJ_TIS, MM_OBJ_DEK };
 
@@ -100,6 +101,8 @@ struct mlx5_model {
 	struct rte_mempool *frame_pool;
 	struct rte_mbuf *out[64];
 	unsigned int nb_out;
+	uint8_t *scratch;            /* a SEND/LSO frame being assembled */
+	uint8_t *seg;                /* one LSO piece */
 	EVP_CIPHER *aes128, *aes256;
 	struct mlx5_model_stats st;
 };

@@ -313,15 +313,66 @@ run_dump(struct mlx5_model *m, const struct mm_wqe *w)
 	return rc;
 }
 
+/* One wire frame of @len bytes from @src (headers already final). */
+static int
+emit(struct mlx5_model *m, struct mm_tis *t, const uint8_t *src,
+		uint32_t len, uint8_t cs_flags)
+{
+	uint32_t l3, l4, pay, plen;
+	struct rte_mbuf *f;
+	uint8_t *p;
+	int rc;
+
+	if (len > (uint32_t)m->conf.mtu + 14u)
+		return MLX5_MODEL_VS_BAD_FRAME;
+	f = rte_pktmbuf_alloc(m->frame_pool);
+	if (f == NULL) {
+		m->st.wire_drops++;
+		return 0;   /* the wire lost it; the WQE itself was fine */
+	}
+	p = rte_pktmbuf_mtod(f, uint8_t *);
+	if (t != NULL) {
+		if (!parse_frame(src, len, &l3, &l4, &pay, &plen)) {
+			rte_pktmbuf_free(f);
+			return MLX5_MODEL_VS_BAD_FRAME;
+		}
+		/* The payload continues the TIS's stream: encrypt on the copy. */
+		memcpy(p, src, pay);
+		rc = mm_tls_feed(m, &t->tls, src + pay, p + pay, plen);
+		if (rc != 0) {
+			rte_pktmbuf_free(f);
+			return rc;
+		}
+		m->st.tls_payload_bytes += plen;
+	} else {
+		memcpy(p, src, len);
+	}
+	f->data_len = (uint16_t)len;
+	f->pkt_len = len;
+	fill_checksums(p, len, cs_flags);
+	m->st.frames++;
+	m->st.frame_bytes += len;
+	wire_put(m, f);
+	return 0;
+}
+
+/*
+ * SEND: the frame is the inline headers and the data segments. LSO: that
+ * is one large TCP segment which the device cuts into pieces of eth.mss
+ * payload bytes, each with a copy of the headers: IPv4 total length and
+ * ID (+1 per piece), TCP sequence advanced, FIN and PSH only on the last
+ * piece; checksums per piece.
+ */
 static int
 run_send(struct mlx5_model *m, const struct mm_wqe *w)
 {
 	const struct mlx5_wqe_eth *eth = (const struct mlx5_wqe_eth *)(w->b + 16);
 	uint32_t ihs = rte_be_to_cpu_16(eth->inline_hdr_sz);
-	uint32_t seg_off, len, l3, l4, pay, plen;
-	struct rte_mbuf *f;
+	uint32_t mss = rte_be_to_cpu_16(eth->mss);
+	bool lso = w->opcode == MLX5_OPC_LSO;
+	uint32_t seg_off, len, l3, l4, pay, plen, off, seq, id;
 	struct mm_tis *t = NULL;
-	uint8_t *p;
+	uint8_t *p = m->scratch;
 	unsigned int i;
 	int rc = 0;
 
@@ -336,12 +387,6 @@ run_send(struct mlx5_model *m, const struct mm_wqe *w)
 		if (rc != 0)
 			return rc;
 	}
-	f = rte_pktmbuf_alloc(m->frame_pool);
-	if (f == NULL) {
-		m->st.wire_drops++;
-		return 0;   /* the wire lost it; the WQE itself was fine */
-	}
-	p = rte_pktmbuf_mtod(f, uint8_t *);
 	len = RTE_MIN(ihs, (uint32_t)MLX5_ETH_INLINE_START);
 	memcpy(p, eth->inline_hdr_start, len);
 	if (ihs > len)
@@ -356,38 +401,45 @@ run_send(struct mlx5_model *m, const struct mm_wqe *w)
 
 		if (n == 0)
 			continue;
-		if (src == NULL || len + n > MM_FRAME_MAX ||
-		    len + n > rte_pktmbuf_tailroom(f) + f->data_len) {
-			rte_pktmbuf_free(f);
-			return src == NULL ? MLX5_MODEL_VS_BAD_LKEY :
-				MLX5_MODEL_VS_BAD_FRAME;
-		}
+		if (src == NULL)
+			return MLX5_MODEL_VS_BAD_LKEY;
+		if (len + n > MM_LSO_MAX)
+			return MLX5_MODEL_VS_BAD_FRAME;
 		memcpy(p + len, src, n);
 		len += n;
 	}
-	f->data_len = (uint16_t)len;
-	f->pkt_len = len;
-	if (len > (uint32_t)m->conf.mtu + 14u) {
-		rte_pktmbuf_free(f);
+	if (!lso)
+		return emit(m, t, p, len, eth->cs_flags);
+	/* LSO: all headers inline, an MSS, a TCP frame. */
+	if (mss == 0 || !parse_frame(p, UINT32_MAX, &l3, &l4, &pay, &plen) ||
+	    ihs != pay || !(eth->cs_flags & MLX5_ETH_L4_CSUM))
 		return MLX5_MODEL_VS_BAD_FRAME;
-	}
-	if (t != NULL) {
-		if (!parse_frame(p, len, &l3, &l4, &pay, &plen)) {
-			rte_pktmbuf_free(f);
-			return MLX5_MODEL_VS_BAD_FRAME;
-		}
-		/* The payload continues the TIS's stream, in place. */
-		rc = mm_tls_feed(m, &t->tls, p + pay, p + pay, plen);
-		if (rc != 0) {
-			rte_pktmbuf_free(f);
+	plen = len - pay;
+	seq = (uint32_t)p[l4 + 4] << 24 | (uint32_t)p[l4 + 5] << 16 |
+		(uint32_t)p[l4 + 6] << 8 | p[l4 + 7];
+	id = (uint32_t)p[l3 + 4] << 8 | p[l3 + 5];
+	for (off = 0; off < plen || (off == 0 && plen == 0); off += mss) {
+		uint32_t n = RTE_MIN(mss, plen - off);
+		bool last = off + n >= plen;
+		uint8_t *h = m->seg;
+		uint16_t tot = (uint16_t)(pay - l3 + n);
+
+		memcpy(h, p, pay);
+		memcpy(h + pay, p + pay + off, n);
+		h[l3 + 2] = (uint8_t)(tot >> 8);
+		h[l3 + 3] = (uint8_t)tot;
+		h[l3 + 4] = (uint8_t)(id >> 8);
+		h[l3 + 5] = (uint8_t)id;
+		mlx5_put_be32(h + l4 + 4, seq + off);
+		if (!last)
+			h[l4 + 13] &= (uint8_t)~0x09;   /* FIN, PSH */
+		rc = emit(m, t, h, pay + n, eth->cs_flags);
+		if (rc != 0)
 			return rc;
-		}
-		m->st.tls_payload_bytes += plen;
+		id++;
+		if (plen == 0)
+			break;
 	}
-	fill_checksums(p, len, eth->cs_flags);
-	m->st.frames++;
-	m->st.frame_bytes += len;
-	wire_put(m, f);
 	return 0;
 }
 
@@ -457,6 +509,7 @@ mm_sq_run(struct mlx5_model *m, struct mm_sq *sq)
 				rc = run_dump(m, &w);
 				break;
 			case MLX5_OPC_SEND:
+			case MLX5_OPC_LSO:
 				rc = run_send(m, &w);
 				break;
 			default:
