@@ -303,6 +303,10 @@ struct wire {
 	const char *why;
 	uint8_t last[2048];          /* the last frame, whole */
 	uint32_t last_len;
+	/* an LSO frame being cut: its first sequence number, end, IPv4 ID */
+	bool lso;
+	uint32_t lso_seq, lso_end;
+	uint16_t lso_id;
 };
 
 static struct wire W;
@@ -343,6 +347,24 @@ tap(void *arg, struct rte_mbuf *const *pkts, uint16_t n)
 		memcpy(h, f, HDR_LEN);
 		h[24] = h[25] = h[50] = h[51] = 0;
 		frame_hdr(e, seq, plen);
+		if (w->lso) {
+			/*
+			 * An LSO piece: the IPv4 ID counts up per piece, PSH
+			 * (and FIN) only on the last one.
+			 */
+			uint16_t id = (uint16_t)(w->lso_id +
+				(seq - w->lso_seq) / MSS);
+
+			put_be16(e + 18, id);
+			if (seq + plen != w->lso_end)
+				e[47] = 0x10;
+			if ((seq - w->lso_seq) % MSS != 0 ||
+			    (plen != MSS && seq + plen != w->lso_end)) {
+				w->bad++;
+				w->why = "LSO piece boundaries";
+				continue;
+			}
+		}
 		if (tot + 14 != len || memcmp(h, e, HDR_LEN) != 0) {
 			w->bad++;
 			w->why = "headers";
@@ -376,6 +398,7 @@ tap(void *arg, struct rte_mbuf *const *pkts, uint16_t n)
 static void
 wire_reset(uint32_t base)
 {
+	W.lso = false;
 	W.base = base;
 	W.frames = 0;
 	W.bytes = 0;
@@ -2297,6 +2320,120 @@ out:
 	dut_close(t, &u);
 }
 
+/* An LSO frame: headers, then @plen bytes in pieces of 1000..1900 bytes. */
+static struct rte_mbuf *
+lso_frame(struct rng *r, uint32_t seq, const uint8_t *pay, uint32_t plen)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(frame_pool);
+	uint32_t done = 0;
+	uint8_t *p;
+
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, HDR_LEN);
+	frame_hdr(p, seq, plen);
+	m->l2_len = 14;
+	m->l3_len = 20;
+	m->l4_len = 20;
+	m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+		RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_TCP_SEG;
+	m->tso_segsz = MSS;
+	while (done < plen) {
+		uint32_t k = RTE_MIN(plen - done, rnd_in(r, 1000, 1900));
+		struct rte_mbuf *s = rte_pktmbuf_alloc(frame_pool);
+
+		if (s == NULL) {
+			rte_pktmbuf_free(m);
+			return NULL;
+		}
+		memcpy(rte_pktmbuf_append(s, (uint16_t)k), pay + done, k);
+		rte_pktmbuf_chain(m, s);
+		done += k;
+	}
+	return m;
+}
+
+/*
+ * LSO: one WQE carries a record stream of several MSS; the model cuts it
+ * as the hardware does (headers per piece, IPv4 ID + 1, PSH on the last
+ * piece only, checksums per piece) and its TLS engine runs across the
+ * pieces: the wire must hold OpenSSL's sealing, byte for byte. Then a
+ * resync into the middle of the stream followed by another LSO WQE.
+ */
+static void
+test_lso(struct th *t)
+{
+	struct rng r = { 0x150150 };
+	struct dut u;
+	struct uctx x;
+	unsigned int round, nbad = 0;
+
+	if (!dut_open(t, &u, 1024, 8))
+		return;
+	for (round = 0; round < 200; round++) {
+		uint16_t version = round % 2 ? 0x0303 : 0x0304;
+		uint32_t len, cut, i;
+		struct rte_mbuf *m;
+		long diff;
+
+		if (!uctx_create(t, &u, &r, &x, version, round % 3 ? 16 : 32))
+			break;
+		stream_reset(&u.s);
+		for (i = 0; i < MAX_RECS; i++)
+			stream_add(&u.s, &r, &x.k, x.k.rec0 + i,
+				rnd_in(&r, 0, 6000));
+		len = u.s.start[u.s.n];
+		wire_reset((uint32_t)rnd(&r));
+		post_params(&u, x.c, x.k.rec0);
+		/* The whole stream in one LSO WQE, from several pieces. */
+		W.lso = true;
+		W.lso_seq = W.base;
+		W.lso_end = W.base + len;
+		W.lso_id = (uint16_t)W.base;
+		m = lso_frame(&r, W.base, u.s.plain, len);
+		LOOP_CHECK(t, nbad, post_frame(&u, m, x.c->tisn));
+		x.c->tis_used = true;
+		kick(&u);
+		diff = first_diff(W.got, u.s.wire, len);
+		LOOP_CHECK(t, nbad, W.bad == 0 && W.bytes == len && diff < 0,
+			"round %u: %u bad (%s), %" PRIu64 " of %u bytes, "
+			"first difference at %ld", round, W.bad,
+			W.why ? W.why : "-", W.bytes, len, diff);
+		/* Resync: back to record 1, DUMP up to @cut, LSO the rest. */
+		cut = u.s.start[1] + rnd_below(&r, len - u.s.start[1]);
+		{
+			unsigned int k = 1;
+
+			while (k + 1 <= u.s.n && u.s.start[k + 1] <= cut)
+				k++;
+			memset(W.got, 0, len);
+			wire_reset(W.lso_seq);
+			post_params(&u, x.c, x.k.rec0 + k);
+			dump_range(&u, &r, x.c->tisn, u.s.start[k], cut);
+		}
+		if (cut < len) {
+			W.lso = true;
+			W.lso_seq = W.base + cut;
+			W.lso_end = W.base + len;
+			W.lso_id = (uint16_t)(W.base + cut);
+			m = lso_frame(&r, W.base + cut, u.s.plain + cut,
+				len - cut);
+			LOOP_CHECK(t, nbad, post_frame(&u, m, x.c->tisn));
+			kick(&u);
+			diff = first_diff(W.got + cut, u.s.wire + cut, len - cut);
+			LOOP_CHECK(t, nbad, W.bad == 0 && W.bytes == len - cut &&
+				diff < 0, "round %u resync at %u: %u bad (%s), "
+				"first difference at %ld", round, cut, W.bad,
+				W.why ? W.why : "-", diff);
+		}
+		mlx5_tls_ctx_destroy(u.d, x.c);
+		kick(&u);
+		mlx5_tls_reap(u.d);
+	}
+	TH_EQ(t, u.d->st.cqe_errors, 0);
+	dut_close(t, &u);
+}
+
 static const struct th_case cases[] = {
 	{ "layout: static params, TLS 1.2 and 1.3 (2.4)", test_layout_static,
 		false },
@@ -2318,6 +2455,8 @@ static const struct th_case cases[] = {
 	{ "commands: malformed mailboxes", test_cmd_errors, false },
 	{ "commands: mlx5_cmd.c returns errors", test_cmd_functions, false },
 	{ "pools: exhaustion, retirement, DEK reuse", test_pools, false },
+	{ "LSO: cut by the model, TLS across the pieces, resync", test_lso,
+		false },
 };
 
 int
