@@ -275,6 +275,16 @@ void tcp_run_output(struct tlsoff_stack *s);
 int tcp_send_check(const struct tlsoff_conn *c);
 uint32_t tcp_send_space(const struct tlsoff_conn *c);
 int tcp_send_chain(struct tlsoff_conn *c, struct rte_mbuf *m);
+/*
+ * Contiguous room for @len bytes at the end of the send queue (records
+ * share a buffer; a new one puts byte @align_off on a cache line), or
+ * NULL with *@rc: the send check's errno, -EAGAIN (no room: WRITABLE
+ * follows) or -ENOBUFS (no buffer memory: WRITABLE when it returns).
+ * tcp_send_commit() queues what was written there.
+ */
+uint8_t *tcp_send_reserve(struct tlsoff_conn *c, uint32_t len,
+		uint16_t align_off, int *rc);
+void tcp_send_commit(struct tlsoff_conn *c, uint32_t len);
 void tcp_want_write(struct tlsoff_conn *c, bool memory);
 
 /* tcp_opt.c */

@@ -74,6 +74,37 @@ tcp_send_chain(struct tlsoff_conn *c, struct rte_mbuf *m)
 	return 0;
 }
 
+uint8_t *
+tcp_send_reserve(struct tlsoff_conn *c, uint32_t len, uint16_t align_off,
+		int *rc)
+{
+	uint8_t *p;
+	bool no_mem;
+
+	*rc = tcp_send_check(c);
+	if (*rc != 0)
+		return NULL;
+	if (len > tcp_send_space(c)) {
+		*rc = -EAGAIN;
+		tcp_want_write(c, false);
+		return NULL;
+	}
+	p = tlsoff_sndq_reserve(&c->sq, c->stack->sndbuf_pool, len, align_off,
+		&no_mem);
+	if (p == NULL) {
+		*rc = no_mem ? -ENOBUFS : -EAGAIN;
+		tcp_want_write(c, no_mem);
+	}
+	return p;
+}
+
+void
+tcp_send_commit(struct tlsoff_conn *c, uint32_t len)
+{
+	tlsoff_sndq_commit(&c->sq, len);
+	tcp_conn_want_output(c);
+}
+
 ssize_t
 rte_tlsoff_send(struct rte_tlsoff_conn *conn, const void *buf, size_t len)
 {

@@ -20,6 +20,9 @@ chunk_at(const struct tlsoff_sndq *q, uint32_t idx)
 	return &q->ring[idx & q->mask];
 }
 
+static void push_chunk(struct tlsoff_sndq *q, struct rte_mbuf *m,
+		uint32_t len);
+
 void
 tlsoff_sndq_init(struct tlsoff_sndq *q, struct tlsoff_sndq_chunk *ring,
 		uint32_t nb_chunks, uint32_t isn_next)
@@ -32,6 +35,64 @@ tlsoff_sndq_init(struct tlsoff_sndq *q, struct tlsoff_sndq_chunk *ring,
 	q->una = isn_next;
 	q->end_seq = isn_next;
 	q->tail_appendable = false;
+	q->spare = NULL;
+	q->res_new = false;
+}
+
+uint8_t *
+tlsoff_sndq_reserve(struct tlsoff_sndq *q, struct rte_mempool *pool,
+		uint32_t len, uint16_t align_off, bool *no_mem)
+{
+	struct rte_mbuf *m;
+
+	*no_mem = false;
+	if (q->tail_appendable) {
+		m = chunk_at(q, q->tail - 1)->m;
+		if (rte_pktmbuf_tailroom(m) >= len) {
+			q->res_new = false;
+			return rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len);
+		}
+	}
+	if (tlsoff_sndq_free_slots(q) == 0)
+		return NULL;
+	if (q->spare == NULL) {
+		q->spare = rte_pktmbuf_alloc(pool);
+		if (q->spare == NULL) {
+			*no_mem = true;
+			return NULL;
+		}
+	}
+	m = q->spare;
+	m->data_off = (uint16_t)(RTE_PKTMBUF_HEADROOM -
+		RTE_MIN(align_off, (uint16_t)RTE_PKTMBUF_HEADROOM));
+	if (rte_pktmbuf_tailroom(m) < len)
+		return NULL;
+	q->res_new = true;
+	return rte_pktmbuf_mtod(m, uint8_t *);
+}
+
+void
+tlsoff_sndq_commit(struct tlsoff_sndq *q, uint32_t len)
+{
+	struct tlsoff_sndq_chunk *c;
+	struct rte_mbuf *m;
+
+	if (q->res_new) {
+		m = q->spare;
+		q->spare = NULL;
+		q->res_new = false;
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+		push_chunk(q, m, len);
+		q->tail_appendable = true;
+		return;
+	}
+	/* Behind bytes already sent: segments carry their own lengths. */
+	c = chunk_at(q, q->tail - 1);
+	c->m->data_len = (uint16_t)(c->m->data_len + len);
+	c->m->pkt_len += len;
+	c->len += len;
+	q->end_seq += len;
 }
 
 static void
@@ -187,6 +248,10 @@ tlsoff_sndq_release(struct tlsoff_sndq *q, uint32_t ack,
 void
 tlsoff_sndq_purge(struct tlsoff_sndq *q)
 {
+	if (q->spare != NULL) {
+		rte_pktmbuf_free(q->spare);
+		q->spare = NULL;
+	}
 	while (q->head != q->tail) {
 		struct tlsoff_sndq_chunk *c = chunk_at(q, q->head++);
 

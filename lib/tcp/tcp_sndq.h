@@ -35,6 +35,9 @@ struct tlsoff_sndq {
 	uint32_t end_seq;     /* sequence number after the last queued byte */
 	uint32_t hint;        /* index of the last lookup */
 	bool tail_appendable; /* newest chunk is a copy buffer with room */
+	/* tlsoff_sndq_reserve(): where the reserved bytes go */
+	struct rte_mbuf *spare; /* a buffer taken, not yet queued */
+	bool res_new;         /* the reservation is in the spare buffer */
 };
 
 void tlsoff_sndq_init(struct tlsoff_sndq *q, struct tlsoff_sndq_chunk *ring,
@@ -66,6 +69,19 @@ tlsoff_sndq_bytes(const struct tlsoff_sndq *q)
  */
 uint32_t tlsoff_sndq_append_copy(struct tlsoff_sndq *q,
 		struct rte_mempool *pool, const void *data, uint32_t len);
+
+/*
+ * Contiguous room for @len bytes at the end of the queue: the newest
+ * buffer's tailroom if it is appendable, else a new buffer from @pool
+ * whose byte @align_off will sit on a cache line. Nothing is queued until
+ * tlsoff_sndq_commit(); a new buffer is kept for the next call if the
+ * caller gives up. NULL when there is no free chunk slot, or no buffer
+ * (*@no_mem), or @len does not fit a buffer.
+ */
+uint8_t *tlsoff_sndq_reserve(struct tlsoff_sndq *q, struct rte_mempool *pool,
+		uint32_t len, uint16_t align_off, bool *no_mem);
+/* Queue the @len bytes written at the last reservation. */
+void tlsoff_sndq_commit(struct tlsoff_sndq *q, uint32_t len);
 
 /*
  * Take every segment of chain @m. All or nothing: -ENOSPC (not enough ring

@@ -126,7 +126,6 @@ seal_one(struct tlsoff_tls *t, uint8_t type, const uint8_t *src, uint32_t n)
 	uint32_t tcp_seq = c->sq.end_seq;
 	uint16_t wire_len = (uint16_t)(total - TLS_HDR_LEN);
 	struct tlsoff_tls_rec *r;
-	struct rte_mbuf *m;
 	uint8_t *p;
 	int rc;
 
@@ -135,21 +134,19 @@ seal_one(struct tlsoff_tls *t, uint8_t type, const uint8_t *src, uint32_t n)
 		tcp_want_write(c, false);
 		return -EAGAIN;
 	}
-	m = rte_pktmbuf_alloc(s->sndbuf_pool);
-	if (m == NULL) {
-		TLSOFF_STAT_INC(s, tls, no_mbuf);
-		tcp_want_write(c, true);
-		return -EAGAIN;
-	}
 	/*
-	 * Start the record so that its body lands on a cache line: the copy
-	 * (or the cipher's output) runs on aligned stores.
+	 * Records are built in place at the end of the send queue, several
+	 * to a buffer when they are small; a new buffer puts the body on a
+	 * cache line, so the copy (or the cipher's output) runs on aligned
+	 * stores. Nothing is queued until the record is complete.
 	 */
-	m->data_off = (uint16_t)(RTE_PKTMBUF_HEADROOM - pre);
-	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)total);
+	p = tcp_send_reserve(c, total, (uint16_t)pre, &rc);
 	if (p == NULL) {
-		rte_pktmbuf_free(m);
-		return -EINVAL;
+		if (rc == -ENOBUFS) {
+			TLSOFF_STAT_INC(s, tls, no_mbuf);
+			rc = -EAGAIN;
+		}
+		return rc;
 	}
 	p[0] = t->version == TLS_V13 ? TLS_CT_APPLICATION_DATA : type;
 	p[1] = 3;
@@ -194,14 +191,7 @@ seal_one(struct tlsoff_tls *t, uint8_t type, const uint8_t *src, uint32_t n)
 	a->ops->end(a, &op, p + pre + inner);
 	tlsoff_wipe(&op, sizeof(op));
 queue:
-	rc = tcp_send_chain(c, m);
-	if (rc != 0) {
-		/* Nothing was committed: the same sequence number is reused. */
-		rte_pktmbuf_free(m);
-		if (rc == -EAGAIN)
-			tcp_want_write(c, false);
-		return rc;
-	}
+	tcp_send_commit(c, total);
 	r = &t->ring[t->ring_tail++ & t->ring_mask];
 	r->tcp_seq = tcp_seq;
 	r->len = total;
