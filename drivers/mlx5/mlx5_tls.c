@@ -396,7 +396,8 @@ sent(struct mlx5_drv *d, struct mlx5_tls_ctx *c, uint32_t seq, uint32_t len,
 /*
  * The frames before @m were lost before the device saw them: replay the
  * gap [expected, seq) and carry on, no params needed (FreeBSD does the
- * same). -1 when the gap cannot be replayed that way.
+ * same when the frame continues the record the NIC is in). -1 when the
+ * gap cannot be replayed that way.
  */
 static int
 gap_replay(struct mlx5_drv *d, struct mlx5_tls_ctx *c, struct rte_mbuf *m,
@@ -460,12 +461,6 @@ mlx5_tls_xmit(struct mlx5_drv *d, struct rte_mbuf *m,
 			sent(d, c, seq, len, segsz);
 			return 1;
 		}
-		if (seq_after(seq, c->expected_seq) &&
-		    seq - c->expected_seq <= MLX5_GAP_MAX) {
-			rc = gap_replay(d, c, m, seq, len, segsz);
-			if (rc >= 0)
-				return rc;
-		}
 	}
 	switch (rte_tlsoff_flow_record(c->flow, seq, &rec)) {
 	case RTE_TLSOFF_LOOKUP_BEFORE:
@@ -484,6 +479,17 @@ mlx5_tls_xmit(struct mlx5_drv *d, struct rte_mbuf *m,
 	if (rec.dev_ctx != c || mlx5_send_bbs(m) == 0)
 		return drop(d, m);
 	prefix = seq - rec.tcp_seq;
+	/*
+	 * A frame ahead of the stream: replaying the gap needs no params;
+	 * worth it when the gap is shorter than the record prefix a full
+	 * resync would replay.
+	 */
+	if (!fresh && seq_after(seq, c->expected_seq) &&
+	    seq - c->expected_seq <= RTE_MIN(prefix, MLX5_GAP_MAX)) {
+		rc = gap_replay(d, c, m, seq, len, segsz);
+		if (rc >= 0)
+			return rc;
+	}
 	if (prefix > 0) {
 		n = rte_tlsoff_flow_spans(c->flow, rec.tcp_seq, prefix, sp,
 			MLX5_MAX_SPANS);
