@@ -404,7 +404,10 @@ void rte_tlsoff_abort(struct rte_tlsoff_conn *conn);
  * Error that ended a connection, as a positive errno value: 0 while it is
  * healthy or after an orderly close; ECONNRESET (reset by the peer),
  * ETIMEDOUT (retransmissions, probes or connect timed out) or ECONNREFUSED
- * (connect answered by a RST) afterwards. EINVAL when @p conn is NULL.
+ * (connect answered by a RST) afterwards; with TLS attached also EPROTO (a
+ * key update that could not be made) or EOVERFLOW (record sequence
+ * exhausted), after which the library reset the connection; send and
+ * recv then return the same errno, negated. EINVAL when @p conn is NULL.
  */
 int rte_tlsoff_conn_error(const struct rte_tlsoff_conn *conn);
 
@@ -471,8 +474,9 @@ const char *rte_tlsoff_offload_name(const struct rte_tlsoff_stack *stack);
  * RTE_TLSOFF_OFFLOAD_F_ASYNC): call it in a loop on an lcore other than the
  * instance's. One caller at a time.
  *
- * @return Work items done (0: idle), or -EINVAL if the device has no
- *   asynchronous work.
+ * @return Work items done (0: idle), or -EINVAL when the instance has no
+ *   asynchronous device (software, a ConnectX, or the model without
+ *   RTE_TLSOFF_OFFLOAD_F_ASYNC: it works inside rte_tlsoff_stack_poll()).
  */
 int rte_tlsoff_offload_run(struct rte_tlsoff_stack *stack);
 

@@ -28,8 +28,12 @@
  *   ... SSL_accept(ssl) on each RTE_TLSOFF_EV_READABLE until done ...
  *   rte_tlsoff_tls_send(conn, body, len);       // or SSL_write()
  *   SSL_read(ssl, ...);                           // requests
- *   SSL_shutdown(ssl); rte_tlsoff_close(conn); SSL_free(ssl);
+ *   SSL_shutdown(ssl); rte_tlsoff_shutdown(conn); // close_notify, FIN
+ *   ... SSL_read() on READABLE until it returns 0 (the peer's close) ...
+ *   rte_tlsoff_close(conn); SSL_free(ssl);
  * @endcode
+ * (rte_tlsoff_close() with unread bytes, the peer's close_notify included,
+ * resets the connection, as a socket close does.)
  *
  * A cipher the library cannot seal is not an error: OpenSSL then frames
  * records itself and writes them through the same BIO;
@@ -96,13 +100,18 @@ int rte_tlsoff_tls_attach(struct rte_tlsoff_conn *conn, SSL *ssl,
  *   even one record fits now (RTE_TLSOFF_EV_WRITABLE follows); -ENOTCONN
  *   before the library has the write keys (use SSL_write until then);
  *   -EPIPE, -ECONNRESET, -ETIMEDOUT as rte_tlsoff_send(); -EOVERFLOW when
- *   the record sequence is exhausted (the connection is reset); -EINVAL.
+ *   the record sequence is exhausted (the connection is reset); -EPROTO
+ *   when a key update is due that cannot be made (no traffic secret: the
+ *   connection is reset); -EINVAL. After a reset for -EOVERFLOW or
+ *   -EPROTO, rte_tlsoff_conn_error() and the TCP calls report that errno.
  */
 ssize_t rte_tlsoff_tls_send(struct rte_tlsoff_conn *conn, const void *buf,
 		size_t len);
 
 /**
- * Plaintext bytes rte_tlsoff_tls_send() would take now.
+ * Plaintext bytes rte_tlsoff_tls_send() would take now, if given exactly
+ * that many: records are queued whole, so a larger buffer may get fewer
+ * bytes taken (whole records of conf.record_size), never a cut record.
  */
 size_t rte_tlsoff_tls_send_space(const struct rte_tlsoff_conn *conn);
 

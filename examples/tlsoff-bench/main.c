@@ -13,8 +13,10 @@
  *     --loss P           drop this fraction of the sender's data segments
  *                        (stack paths; retransmit and DUMP bytes reported)
  *     --bytes N          payload per run (default 128 MiB, quick 16 MiB)
- *     --rounds N         runs of each path, interleaved; the best counts
- *                        (default 5, quick 3): noise only ever adds cycles
+ *     --rounds N         runs of each path, interleaved (default 9, quick
+ *                        3): the table shows each path's best round (noise
+ *                        only adds cycles) and median; the ratios are
+ *                        medians of per-round pairs
  *     --paths a,b,...    subset: plain, plain-ring, tls-sw-openssl,
  *                        tls-sw-ipsec-mb, tls-nic-model, raw-aead-openssl,
  *                        raw-aead-ipsec-mb, openssl-kernel-tcp
@@ -192,7 +194,7 @@ parse_args(int argc, char **argv, struct bench_opts *o)
 	if (o->bytes == 0)
 		o->bytes = o->quick ? (16u << 20) : (128u << 20);
 	if (o->rounds == 0)
-		o->rounds = o->quick ? 3 : 5;
+		o->rounds = o->quick ? 3 : 9;
 	return 0;
 }
 
@@ -241,23 +243,16 @@ rps(const struct bench_result *r)
 	return s > 0 ? (double)r->records / s : 0;
 }
 
+static double median_of(double *v, unsigned int n);
+
 /* Median cycles/byte over the rounds (the table shows the spread). */
 static double
 median(const struct bench_result *r)
 {
-	double v[16], t;
-	unsigned int i, j, n = r->rounds;
+	double v[16];
 
-	if (n == 0)
-		return 0;
-	memcpy(v, r->cpb_round, n * sizeof(double));
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	memcpy(v, r->cpb_round, sizeof(v));
+	return median_of(v, r->rounds);
 }
 
 static const struct bench_result *
@@ -271,15 +266,54 @@ find(const struct bench_result *res, unsigned int n, enum bench_path p,
 	return NULL;
 }
 
+static double
+median_of(double *v, unsigned int n)
+{
+	unsigned int i, j;
+	double t;
+
+	if (n == 0)
+		return 0;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * a's cycles per byte over b's, paired by round (the two ran moments
+ * apart, under the same conditions) and the median taken: the ratios are
+ * steadier than either number alone on a shared machine.
+ */
+static double
+ratio(const struct bench_result *a, const struct bench_result *b)
+{
+	unsigned int i, n = RTE_MIN(a->rounds, b->rounds);
+	double v[16];
+
+	for (i = 0; i < n; i++)
+		v[i] = b->cpb_round[i] > 0 ? a->cpb_round[i] / b->cpb_round[i] : 0;
+	return median_of(v, n);
+}
+
 /*
  * What records cost on top of the same bytes as plain TCP, both through the
  * device: the record layer's own work (framing, the record store, the
- * device's per-record lookups), per record.
+ * device's per-record lookups), per record; paired by round as ratio().
  */
 static double
 bookkeeping(const struct bench_result *nic, const struct bench_result *plain)
 {
-	return (cpb(nic) - cpb(plain)) * (double)nic->record_size;
+	unsigned int i, n = RTE_MIN(nic->rounds, plain->rounds);
+	double v[16];
+
+	for (i = 0; i < n; i++)
+		v[i] = (nic->cpb_round[i] - plain->cpb_round[i]) *
+			(double)nic->record_size;
+	return median_of(v, n);
 }
 
 /* The ratios the targets are stated in, from this run. */
@@ -297,22 +331,23 @@ print_ratios(const struct bench_result *res, unsigned int n,
 		const struct bench_result *rwi = find(res, n, BP_RAW_IPSEC_MB, rs);
 		const struct bench_result *ker = find(res, n, BP_KERNEL, rs);
 
-		printf("record size %u:\n", rs);
+		printf("record size %u (ratios: median over the rounds of each "
+			"round's pair):\n", rs);
 		if (plain && nic)
 			printf("  tls-nic-model / plain cycles per byte:      "
-				"%.3f (target <= 1.10)\n", cpb(nic) / cpb(plain));
+				"%.3f (target <= 1.10)\n", ratio(nic, plain));
 		if (swi && rwi)
 			printf("  tls-sw-ipsec-mb / raw-aead-ipsec-mb Gb/s:    "
-				"%.3f (target >= 0.90)\n", gbps(swi) / gbps(rwi));
+				"%.3f (target >= 0.90)\n", ratio(rwi, swi));
 		if (swo && rwo)
 			printf("  tls-sw-openssl / raw-aead-openssl Gb/s:      "
-				"%.3f (target >= 0.90)\n", gbps(swo) / gbps(rwo));
+				"%.3f (target >= 0.90)\n", ratio(rwo, swo));
 		if (ker && (swi || swo)) {
 			const struct bench_result *sw = swi ? swi : swo;
 
 			printf("  openssl-kernel-tcp / %s cycles per byte: "
 				"%.2f (target >= 2.5)\n",
-				bench_path_names[sw->path], cpb(ker) / cpb(sw));
+				bench_path_names[sw->path], ratio(ker, sw));
 		}
 		if (nic)
 			printf("  tls-nic-model records per second per core:  "
@@ -350,10 +385,10 @@ json_ratios(FILE *f, const struct bench_result *res, unsigned int n,
 			"\"nic_records_per_sec\": %.0f, "
 			"\"bookkeeping_cycles_per_record\": %.1f}",
 			k ? "," : "", rs,
-			nic && plain ? cpb(nic) / cpb(plain) : 0.0,
-			swi && rwi ? gbps(swi) / gbps(rwi) : 0.0,
-			swo && rwo ? gbps(swo) / gbps(rwo) : 0.0,
-			ker && sw ? cpb(ker) / cpb(sw) : 0.0,
+			nic && plain ? ratio(nic, plain) : 0.0,
+			swi && rwi ? ratio(rwi, swi) : 0.0,
+			swo && rwo ? ratio(rwo, swo) : 0.0,
+			ker && sw ? ratio(ker, sw) : 0.0,
 			nic ? rps(nic) : 0.0,
 			nic && plain ? bookkeeping(nic, plain) : 0.0);
 	}

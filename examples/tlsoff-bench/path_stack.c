@@ -351,7 +351,11 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 	uint64_t rec0 = 0, rxb0 = 0, dump0 = 0, resync0 = 0, wire;
 	uint64_t seg0 = 0, in0 = 0;
 	unsigned int seq = run_seq++;
-	bool measuring = false;
+	bool measuring = false, sending = false;
+	/* Unmeasured first bytes: page faults, caches, slow start. */
+	uint64_t warm = o->quick ? (4u << 20) :
+		RTE_MIN(o->bytes / 4, (uint64_t)32 << 20);
+	uint64_t total = warm + o->bytes, q0 = 0, recs;
 
 	res->ran = true;
 	if (r == NULL) {
@@ -391,22 +395,30 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 		work = rte_tlsoff_stack_poll(r->s);
 		if (r->s_failed || r->p_failed)
 			break;
-		if (r->s_ready && (!r->tls || r->p_hs_done) && !measuring) {
-			/* Handshake over: the measured part starts. */
+		if (r->s_ready && (!r->tls || r->p_hs_done))
+			sending = true;
+		if (sending && !measuring && r->queued >= warm) {
+			/*
+			 * Warmed up (buffers touched, window open): the
+			 * measured part starts.
+			 */
 			measuring = true;
+			q0 = r->queued;
 			memset(&clk, 0, sizeof(clk));
-			rec0 = stat(r->s, "tls.records");
+			rec0 = stat(r->s, "tls.records") -
+				stat(r->s, "tls.ctrl_records");
 			seg0 = stat(r->s, "tcp.segments_out");
 			in0 = stat(r->s, "tcp.segments_in");
 			rxb0 = stat(r->s, "tcp.retransmit_bytes");
 			dump0 = stat(r->s, "mlx5.dump_bytes");
 			resync0 = stat(r->s, "mlx5.resyncs");
 			t_start = rte_rdtsc();
-			continue;
 		}
-		if (measuring && r->queued < o->bytes) {
+		if (sending && r->queued < total) {
 			uint64_t off = r->queued % (BENCH_SRC_SIZE - 65536);
-			size_t want = (size_t)RTE_MIN(o->bytes - r->queued,
+			/* The warm-up ends exactly at @warm bytes. */
+			uint64_t end = r->queued < warm ? warm : total;
+			size_t want = (size_t)RTE_MIN(end - r->queued,
 				(uint64_t)65536);
 			ssize_t n = r->tls ?
 				rte_tlsoff_tls_send(r->sc, bench_src + off, want) :
@@ -415,7 +427,7 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 			if (n > 0) {
 				r->queued += (uint64_t)n;
 				work++;
-				if (r->queued == o->bytes)
+				if (r->queued == total)
 					rte_tlsoff_shutdown(r->sc);
 			} else if (n != -EAGAIN) {
 				r->s_failed = true;
@@ -436,13 +448,13 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 	}
 	if (!r->p_eof)
 		t_end = rte_rdtsc();
-	res->bytes = r->queued;
+	res->bytes = measuring ? r->queued - q0 : 0;
 	res->busy_cycles = clk.sum;
 	res->preempted = clk.preempted;
 	res->wall_s = (double)(t_end - t_start) / (double)hz;
 	/* Data records (the close_notify alert is not one). */
-	res->records = r->tls ? stat(r->s, "tls.records") - rec0 -
-		stat(r->s, "tls.close_notify_sent") : 0;
+	recs = stat(r->s, "tls.records") - stat(r->s, "tls.ctrl_records");
+	res->records = r->tls && measuring ? recs - rec0 : 0;
 	res->retransmit_bytes = stat(r->s, "tcp.retransmit_bytes") - rxb0;
 	res->frames_out = stat(r->s, "tcp.segments_out") - seg0;
 	res->segments_in = stat(r->s, "tcp.segments_in") - in0;
@@ -454,18 +466,19 @@ bench_run_stack(const struct bench_opts *o, enum bench_path p, uint32_t rs,
 	/* Stop the peer, then take everything down on this lcore. */
 	r->stop = true;
 	rte_eal_wait_lcore(o->peer_lcore);
-	res->verified_bytes = r->p_verified;
+	/* What was measured was verified as part of it all. */
+	res->verified_bytes = r->p_verified == total ? o->bytes : 0;
 	/*
 	 * Without --verify a TLS receiver takes the records as they are:
 	 * TLS 1.3 AES-GCM adds 22 bytes to each (header, type, tag), and the
 	 * close_notify the library sends at shutdown is one more record.
 	 */
-	wire = r->tls && !o->verify ? o->bytes + 22 * res->records +
-		(5 + 2 + 1 + 16) * stat(r->s, "tls.close_notify_sent") :
-		o->bytes;
+	wire = r->tls && !o->verify ? total + 22 * recs +
+		(5 + 2 + 1 + 16) * stat(r->s, "tls.ctrl_records") : total;
 	res->ok = r->p_eof && !r->p_failed && !r->s_failed &&
-		r->queued == o->bytes && r->p_rx == wire &&
-		(!o->verify || r->p_verified == o->bytes) &&
+		r->queued == total && r->p_rx == wire &&
+		res->bytes == o->bytes &&
+		(!o->verify || r->p_verified == total) &&
 		res->note[0] == '\0';
 	if (!res->ok && res->note[0] == '\0')
 		snprintf(res->note, sizeof(res->note), "queued %" PRIu64

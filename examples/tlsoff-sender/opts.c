@@ -622,8 +622,8 @@ sender_opts_usage(const char *prog)
 		printf("  %-24s %s\n", left, d->help);
 	}
 	printf("\nWith --root, GET and HEAD serve regular files below DIR; "
-		"directories,\nspecial files and names leaving DIR (\"..\", "
-		"symbolic links) are 404.\nWithout it, GET /bytes/N "
+		"directories,\nspecial files and symbolic links leaving DIR are "
+		"404; a \"..\" segment is 400.\nWithout it, GET /bytes/N "
 		"(N <= 2^40) returns N bytes where byte i is\nbyte i %% 8 "
 		"(little-endian) of splitmix64(i / 8).\n");
 	printf("\nTLS: without --cert/--key an ephemeral self-signed "

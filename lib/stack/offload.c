@@ -182,7 +182,8 @@ rte_tlsoff_offload_run(struct rte_tlsoff_stack *stack)
 {
 	struct tlsoff_stack *s = tlsoff_stack(stack);
 
-	if (s == NULL || s->off == NULL || s->off->run == NULL)
+	if (s == NULL || s->off == NULL || s->off->run == NULL ||
+	    !(s->conf.offload.flags & RTE_TLSOFF_OFFLOAD_F_ASYNC))
 		return -EINVAL;
 	return (int)s->off->run(s->off_dev);
 }

@@ -178,6 +178,7 @@ uint32_t tlsoff_tls_space(const struct tlsoff_tls *t);
 
 /* tls_bio.c */
 BIO *tlsoff_tls_bio_new(struct tlsoff_tls *t);
-int tlsoff_tls_ex_index(void);
+int tlsoff_tls_ex_index(void);       /* SSL ex_data: our context */
+int tlsoff_tls_ctx_ex_index(void);   /* SSL_CTX ex_data: the app's key log */
 
 #endif /* TLSOFF_TLS_H */

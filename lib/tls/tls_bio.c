@@ -34,6 +34,7 @@ struct bio_ref {
 
 static BIO_METHOD *bio_method;
 static int ex_index = -1;
+static int ctx_ex_index = -1;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static struct tlsoff_tls *
@@ -230,6 +231,10 @@ init_globals(void)
 	bio_method = m;
 	ex_index = SSL_get_ex_new_index(0, (void *)(uintptr_t)"librte_tlsoff",
 			NULL, NULL, NULL);
+	/* SSL_CTX indexes are numbered apart from SSL ones: a slot of ours. */
+	ctx_ex_index = SSL_CTX_get_ex_new_index(0,
+			(void *)(uintptr_t)"librte_tlsoff key log", NULL, NULL,
+			NULL);
 }
 
 int
@@ -237,6 +242,13 @@ tlsoff_tls_ex_index(void)
 {
 	pthread_once(&init_once, init_globals);
 	return ex_index;
+}
+
+int
+tlsoff_tls_ctx_ex_index(void)
+{
+	pthread_once(&init_once, init_globals);
+	return ctx_ex_index;
 }
 
 BIO *

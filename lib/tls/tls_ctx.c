@@ -218,7 +218,7 @@ keylog_cb(const SSL *ssl, const char *line)
 
 	tlsoff_tls_keylog_line((SSL *)(uintptr_t)ssl, line);
 	prev = (SSL_CTX_keylog_cb_func)(uintptr_t)SSL_CTX_get_ex_data(ctx,
-			tlsoff_tls_ex_index());
+			tlsoff_tls_ctx_ex_index());
 	if (prev != NULL)
 		prev(ssl, line);
 }
@@ -227,13 +227,13 @@ int
 rte_tlsoff_tls_ctx_init(SSL_CTX *ctx)
 {
 	SSL_CTX_keylog_cb_func prev;
-	int idx = tlsoff_tls_ex_index();
+	int idx = tlsoff_tls_ctx_ex_index();
 
-	if (ctx == NULL || idx < 0)
+	if (ctx == NULL || idx < 0 || tlsoff_tls_ex_index() < 0)
 		return -EINVAL;
 	prev = SSL_CTX_get_keylog_callback(ctx);
 	if (prev != keylog_cb) {
-		/* The same index is free on SSL_CTX: ex_data is per class. */
+		/* The app's callback keeps being called, after ours. */
 		SSL_CTX_set_ex_data(ctx, idx, (void *)(uintptr_t)prev);
 		SSL_CTX_set_keylog_callback(ctx, keylog_cb);
 	}
@@ -263,7 +263,7 @@ rte_tlsoff_tls_attach(struct rte_tlsoff_conn *conn, SSL *ssl,
 	}
 	s = c->stack;
 	if (rte_mempool_get(s->tls_pool, &obj) != 0) {
-		/* No context: OpenSSL frames its own records over our BIO. */
+		/* No context: nothing is attached (the app may go on alone). */
 		TLSOFF_STAT_INC(s, tls, no_context);
 		t = NULL;
 	} else {

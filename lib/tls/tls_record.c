@@ -230,7 +230,14 @@ check_limits(struct tlsoff_tls *t)
 	/* Only TLS 1.3 AES-GCM keys have a usage limit below the wrap. */
 	if (t->seq_limit == UINT64_MAX || t->seq + 1 < t->seq_limit)
 		return 0;
-	/* The last record under this key announces the next one. */
+	/*
+	 * The last record under this key announces the next one; a key we
+	 * could not derive must not be announced: fail first.
+	 */
+	if (!tlsoff_tls_can_update(t)) {
+		TLSOFF_STAT_INC(t->stack, tls, key_update_failures);
+		return seq_exhausted(t);
+	}
 	rc = seal_one(t, TLS_CT_HANDSHAKE, key_update, sizeof(key_update));
 	if (rc != 0)
 		return rc;

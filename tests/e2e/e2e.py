@@ -190,7 +190,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--full", action="store_true",
-                    help="also the larger matrix (both congestion controls)")
+                    help="wget takes the 64 MiB file instead of 16 MiB")
     args = ap.parse_args()
     tap = Tap()
     binary = os.path.join(args.build, "examples", "tlsoff-sender",

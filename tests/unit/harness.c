@@ -634,6 +634,7 @@ th_check_pools(struct th *t)
 	TH_EQ(t, rte_mempool_avail_count(s->ind_pool), s->ind_pool->size);
 	TH_EQ(t, rte_mempool_avail_count(s->sndbuf_pool), s->sndbuf_pool->size);
 	TH_EQ(t, rte_mempool_avail_count(s->conn_pool), s->conn_pool->size);
+	TH_EQ(t, rte_mempool_avail_count(s->tls_pool), s->tls_pool->size);
 	TH_EQ(t, rte_mempool_avail_count(t->pool), t->pool->size);
 }
 

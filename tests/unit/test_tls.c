@@ -449,6 +449,51 @@ test_close_notify_12_ssl(struct th *t)
 	close_notify(t, TLS1_2_VERSION, true);
 }
 
+static int keylog_calls;
+
+static void
+app_keylog(const SSL *ssl, const char *line)
+{
+	(void)ssl;
+	(void)line;
+	keylog_calls++;
+}
+
+/*
+ * rte_tlsoff_tls_ctx_init() keeps the app's key-log callback (and calls
+ * it), without touching the app's own SSL_CTX ex_data, whatever index
+ * numbers the app holds (SSL and SSL_CTX indexes are numbered apart).
+ */
+static void
+test_ctx_init_ex_data(struct th *t)
+{
+	int ours = tlsoff_tls_ex_index(), idx = -1, i, marker = 0;
+	struct tp p;
+
+	(void)t;
+	/* An app SSL_CTX index with the same number as the library's SSL one. */
+	for (i = 0; i < 64 && idx != ours; i++)
+		idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	TH_EQ(t, idx, ours);
+	memset(&p, 0, sizeof(p));
+	p.no_ctx_init = true;
+	t->conf.sndbuf = 1u << 20;
+	th_start(t);
+	if (!tp_setup(&p, t, TLS1_3_VERSION, "aes128gcm"))
+		goto out;
+	SSL_CTX_set_ex_data(p.sctx, idx, &marker);
+	SSL_CTX_set_keylog_callback(p.sctx, app_keylog);
+	TH_EQ(t, rte_tlsoff_tls_ctx_init(p.sctx), 0);
+	TH_CHECK(t, SSL_CTX_get_ex_data(p.sctx, idx) == &marker,
+		"the app's SSL_CTX ex_data was overwritten");
+	keylog_calls = 0;
+	TH_CHECK(t, tp_handshake(&p));
+	TH_CHECK(t, keylog_calls > 0, "the app's key-log callback was lost");
+	TH_CHECK(t, tp_transfer(&p, 10000));
+out:
+	tp_free(&p);
+}
+
 static const struct th_case cases[] = {
 	{ "TLS 1.3 AES-128-GCM, ipsec-mb", test_matrix_0, false },
 	{ "TLS 1.3 AES-256-GCM, ipsec-mb", test_matrix_1, false },
@@ -474,6 +519,8 @@ static const struct th_case cases[] = {
 	{ "TLS 1.3 ChaCha20 sequence exhaustion resets", test_exhaust_13_chacha, false },
 	{ "garbage instead of a ClientHello", test_garbage_client_hello, false },
 	{ "lossy link: retransmissions byte-identical", test_lossy_link, true },
+	{ "ctx_init keeps the app's key log and ex_data",
+		test_ctx_init_ex_data, false },
 	{ "close without SSL_shutdown: the library's close_notify",
 		test_close_notify_13, false },
 	{ "SSL_shutdown then close: one close_notify",
