@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 
 #include "harness.h"
+#include "tls_peer.h"
 
 extern void *__libc_malloc(size_t n);
 extern void *__libc_calloc(size_t n, size_t m);
@@ -186,9 +187,91 @@ test_no_heap_on_data_path(struct th *t)
 	TH_CHECK(t, th_stat(t, "tcp.rto_fires") >= 1);
 }
 
+/*
+ * TLS after the hand-off: records framed and sealed (or handed to the NIC
+ * model), retransmitted through loss and resyncs, no heap either. Counting
+ * starts once the handshake (OpenSSL's allocations) is over and the first
+ * megabyte went through (buffers OpenSSL allocates on first use).
+ */
+/* The peer's OpenSSL client is not the library: not counted. */
+static int saved_counting;
+
+static void
+client_calls(bool enter)
+{
+	if (enter) {
+		saved_counting = counting;
+		counting = 0;
+	} else {
+		counting = saved_counting;
+	}
+}
+
+static void
+tls_no_heap(struct th *t, enum rte_tlsoff_crypto engine, bool nic)
+{
+	unsigned long calls;
+	uint64_t rte0;
+	struct tp p;
+
+	memset(&p, 0, sizeof(p));
+	t->conf.sndbuf = 4u << 20;
+	t->conf.crypto = engine;
+	if (nic)
+		t->conf.offload.type = RTE_TLSOFF_OFFLOAD_MLX5_MODEL;
+	th_start(t);
+	if (!tp_setup(&p, t, TLS1_3_VERSION, "aes128gcm") || !tp_handshake(&p))
+		goto out;
+	p.loss_permille = 20;
+	p.around_client = client_calls;
+	TH_CHECK(t, tp_transfer(&p, 1000000));
+	rte0 = rte_allocs();
+	heap_calls = 0;
+	counting = 1;
+	TH_CHECK(t, tp_transfer(&p, 3000000));
+	counting = 0;
+	calls = heap_calls;
+	TH_EQ(t, calls, 0);
+	TH_EQ(t, rte_allocs(), rte0);
+	TH_CHECK(t, th_stat(t, "tcp.retransmits") > 0);
+	if (nic)
+		TH_CHECK(t, th_stat(t, "mlx5.resyncs") > 0);
+out:
+	counting = 0;
+	tp_free(&p);
+}
+
+static void
+test_tls_sw_ipsecmb(struct th *t)
+{
+#ifdef TLSOFF_HAVE_IPSEC_MB
+	tls_no_heap(t, RTE_TLSOFF_CRYPTO_IPSEC_MB, false);
+#else
+	th_skip(t, "intel-ipsec-mb is not built in");
+#endif
+}
+
+static void
+test_tls_sw_openssl(struct th *t)
+{
+	tls_no_heap(t, RTE_TLSOFF_CRYPTO_OPENSSL, false);
+}
+
+static void
+test_tls_nic(struct th *t)
+{
+	tls_no_heap(t, RTE_TLSOFF_CRYPTO_AUTO, true);
+}
+
 static const struct th_case cases[] = {
 	{ "connections and data path allocate no heap memory",
 		test_no_heap_on_data_path, false },
+	{ "TLS, intel-ipsec-mb: no heap after the hand-off",
+		test_tls_sw_ipsecmb, false },
+	{ "TLS, OpenSSL: no heap after the hand-off", test_tls_sw_openssl,
+		false },
+	{ "TLS on the NIC model: no heap after the hand-off", test_tls_nic,
+		false },
 };
 
 int

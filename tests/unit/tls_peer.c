@@ -312,7 +312,12 @@ tp_pump(struct tp *p, unsigned int max_rounds)
 		if (p->t->p_ack != p->t->data_isn + 1 + (uint32_t)p->contig ||
 		    moved)
 			th_ack(p->t, p->t->data_isn + 1 + (uint32_t)p->contig);
+		/* The client is OpenSSL, not the library: it may allocate. */
+		if (p->around_client != NULL)
+			p->around_client(true);
 		moved |= drive_client(p);
+		if (p->around_client != NULL)
+			p->around_client(false);
 		moved |= client_to_server(p);
 		if (!moved) {
 			/* Let timers (RTO, delayed ACK) move things. */

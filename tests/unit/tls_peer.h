@@ -50,6 +50,7 @@ struct tp {
 	int client_reason;          /* OpenSSL reason of the client's failure */
 	bool client_notified;       /* the client read a close_notify */
 	void (*on_pump)(struct tp *p); /* called every pump round */
+	void (*around_client)(bool enter); /* around the client's OpenSSL calls */
 	unsigned int pumps;
 	uint64_t rng;
 	unsigned int rexmit_checked;

@@ -181,6 +181,7 @@ create_dek(struct mlx5_model *m, const uint8_t *p, size_t inlen, void *out,
 				MM_SYND_BAD_FIELD);
 		k.allocated = true;
 		k.keyed = true;
+		k.gen = ++m->key_seq;
 		m->dek[base] = k;
 	} else {
 		/* A bulk: ids base .. base + count - 1, without keys yet. */
@@ -337,6 +338,7 @@ mm_obj_modify(struct mlx5_model *m, struct mm_obj *obj, const void *in,
 	 */
 	nk.stale = k->used;
 	nk.used = k->used;
+	nk.gen = ++m->key_seq;
 	*k = nk;
 	return ok(out, outlen, MLX5_GOBJ_OUT_LEN);
 }

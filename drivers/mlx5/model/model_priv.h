@@ -37,6 +37,7 @@ struct mm_dek {
 	bool keyed;
 	bool used;                   /* cached by the device (until SYNC) */
 	bool stale;                  /* re-keyed while cached: unusable */
+	uint32_t gen;                /* which key load (model key_seq) */
 	uint8_t key_size;            /* 0 = 128, 1 = 256 */
 	uint32_t pd;
 	uint8_t key[32];
@@ -51,6 +52,8 @@ struct mm_tls {
 	uint8_t gcm_iv[4], implicit_iv[8];
 	uint64_t initial_rec;
 	uint32_t dek;
+	bool keyed;                  /* ctx holds DEK @dek at @key_gen */
+	uint32_t key_gen;
 	/* stream state */
 	uint64_t rec;
 	enum mm_phase phase;
@@ -96,6 +99,7 @@ struct mlx5_model {
 	struct mm_dek *dek;          /* 1 << log_max_dek, index = DEK id */
 	uint32_t nb_dek;
 	uint32_t dek_next;           /* next id to hand out */
+	uint32_t key_seq;            /* key loads so far (mm_dek.gen) */
 	struct mm_mr mr[MM_MAX_MR];
 	struct mm_sq sq[MM_MAX_SQ];
 	struct rte_mempool *frame_pool;

@@ -58,10 +58,20 @@ mm_tls_set_static(struct mlx5_model *m, struct mm_tis *t,
 	memcpy(e->gcm_iv, sp->gcm_iv, 4);
 	memcpy(e->implicit_iv, sp->implicit_iv, 8);
 	e->initial_rec = mlx5_get_be64(sp->initial_record_number);
+	/*
+	 * The key schedule is redone only for another key (a resync posts
+	 * the same DEK again): as the NIC's key cache, and without an
+	 * allocation in OpenSSL on every resync.
+	 */
+	if (!e->keyed || e->dek != dek || e->key_gen != k->gen) {
+		if (EVP_EncryptInit_ex2(e->ctx, k->key_size ? m->aes256 :
+				m->aes128, k->key_size ? k->key : k->key + 16,
+				NULL, NULL) != 1)
+			return MLX5_MODEL_VS_BAD_DEK;
+		e->keyed = true;
+		e->key_gen = k->gen;
+	}
 	e->dek = dek;
-	if (EVP_EncryptInit_ex2(e->ctx, k->key_size ? m->aes256 : m->aes128,
-			k->key_size ? k->key : k->key + 16, NULL, NULL) != 1)
-		return MLX5_MODEL_VS_BAD_DEK;
 	/* The DEK is now cached by the device: reusing it needs SYNC_CRYPTO. */
 	k->used = true;
 	e->static_ok = true;
