@@ -352,13 +352,16 @@ print_ratios(const struct bench_result *res, unsigned int n,
 		if (nic)
 			printf("  tls-nic-model records per second per core:  "
 				"%.2f M\n", rps(nic) / 1e6);
-		if (nic && plain)
+		if (nic && plain && bookkeeping(nic, plain) > 0)
 			printf("  record bookkeeping (tls-nic-model - plain):  "
 				"%.0f cycles/record, %.2f M records/s "
 				"(target >= 3)\n", bookkeeping(nic, plain),
-				bookkeeping(nic, plain) > 0 ?
 				(double)rte_get_tsc_hz() /
-				bookkeeping(nic, plain) / 1e6 : 0.0);
+				bookkeeping(nic, plain) / 1e6);
+		else if (nic && plain)
+			printf("  record bookkeeping (tls-nic-model - plain):  "
+				"below the noise (%.0f cycles/record)\n",
+				bookkeeping(nic, plain));
 	}
 }
 
