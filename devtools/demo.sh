@@ -96,9 +96,13 @@ speed, want, got = float(sys.argv[2]), sys.argv[3], sys.argv[4]
 print(f"sha256 {got} {'matches' if got == want else 'DIFFERS from ' + want}")
 print(f"throughput {speed * 8 / 1e6:.0f} Mb/s (curl, one connection, af_packet veth)")
 mode = stats.get("mode")
-if mode == "tls":
+if mode == "tls" and stats.get("offload") == "sw":
     print(f"TLS {stats.get('tls.version')} {stats.get('tls.cipher')}, records "
-          f"encrypted by: {stats.get('offload')}")
+          f"sealed in software by: {stats.get('crypto.engine')}")
+elif mode == "tls":
+    print(f"TLS {stats.get('tls.version')} {stats.get('tls.cipher')}, records "
+          f"encrypted by: {stats.get('offload')} (software engine, for "
+          f"connections the device cannot take: {stats.get('crypto.engine')})")
 def show(title, keys):
     print(title)
     for k in keys:
