@@ -7,7 +7,7 @@
 set -uo pipefail
 dir=$1
 secs=${2:-60}
-targets=(fuzz_tcp_input)
+targets=(fuzz_tcp_input fuzz_model)
 echo "1..${#targets[@]}"
 n=0
 for t in "${targets[@]}"; do

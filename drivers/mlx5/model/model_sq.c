@@ -475,9 +475,12 @@ mm_sq_run(struct mlx5_model *m, struct mm_sq *sq)
 	while ((sq->ci & 0xffff) != pi) {
 		int rc = 0;
 
+		/* WQEBBs the producer has handed over from here. */
+		uint16_t avail = (uint16_t)(pi - (sq->ci & 0xffff));
+
 		if (sq->error) {
 			/* In error: every WQE behind the bad one is flushed. */
-			if (!decode(sq, &w)) {
+			if (!decode(sq, &w) || w.bbs > avail) {
 				sq->ci++;
 				continue;
 			}
@@ -490,6 +493,10 @@ mm_sq_run(struct mlx5_model *m, struct mm_sq *sq)
 		if (!decode(sq, &w)) {
 			rc = MLX5_MODEL_VS_BAD_DS;
 			w.bbs = 1;
+		} else if (w.bbs > avail) {
+			/* Its ds count runs past what was posted. */
+			rc = MLX5_MODEL_VS_BAD_DS;
+			w.bbs = avail;
 		} else if (w.index != (uint16_t)sq->ci) {
 			rc = MLX5_MODEL_VS_BAD_INDEX;
 		} else {
