@@ -68,7 +68,7 @@ san="$san UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
 		[ -x "$t" ] && [ -f "$t" ] || continue
 		printf 'asan/%s\t900\t%s %s\n' "$(basename "$t")" "$san" "$t"
 	done
-	printf 'fuzz\t%s\ttests/fuzz/run.sh build-fuzz %s\n' "$((fuzz_secs + 120))" "$fuzz_secs"
+	printf 'fuzz\t%s\ttests/fuzz/run.sh build-fuzz %s\n' "$((2 * fuzz_secs + 120))" "$fuzz_secs"
 	# A real ConnectX is checked only where there is one: a skip here.
 	printf 'hw-check\t120\tdevtools/hw-check.sh --build build\n'
 	printf 'bench-smoke\t300\tpython3 tests/bench_smoke.py --build build\n'
