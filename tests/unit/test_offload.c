@@ -298,6 +298,29 @@ out:
 	tp_free(&p);
 }
 
+/* An app-initiated key update on the NIC path: a new context, in step. */
+static void
+test_app_key_update_nic(struct th *t)
+{
+	struct tp_records rec = { 0 };
+	struct tp p;
+
+	memset(&p, 0, sizeof(p));
+	if (!start_nic(t, &p, TLS1_3_VERSION, "aes128gcm"))
+		goto out;
+	p.loss_permille = 20;
+	TH_CHECK(t, tp_transfer(&p, 300000));
+	TH_EQ(t, SSL_key_update(p.server, SSL_KEY_UPDATE_NOT_REQUESTED), 1);
+	TH_CHECK(t, tp_transfer(&p, 300000));
+	TH_CHECK(t, tp_verify_records(&p, &rec));
+	TH_EQ(t, rec.key_updates, 1);
+	TH_EQ(t, dstat(t, "mlx5.ctx_created"), 2);
+	TH_EQ(t, th_stat(t, "tls.nic_fallbacks"), 0);
+	TH_EQ(t, dstat(t, "mlx5.drop_no_sync"), 0);
+out:
+	tp_free(&p);
+}
+
 /*
  * One device context in all: the first epoch has it; the next ones fall
  * back to software until it is retired, and the stream stays correct.
@@ -445,6 +468,8 @@ static const struct th_case cases[] = {
 	{ "small send queue under loss", test_small_ring_loss, false },
 	{ "key updates: a context per epoch", test_key_updates, true },
 	{ "one context: later epochs fall back", test_context_exhaustion, true },
+	{ "KeyUpdate asked by the server app, on the NIC",
+		test_app_key_update_nic, false },
 	{ "corner cases: skip, straddle, acknowledged", test_corner_cases, true },
 	{ "negative: no resync gives bad records", test_no_resync_is_caught, true },
 };

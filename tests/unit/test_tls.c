@@ -449,6 +449,31 @@ test_close_notify_12_ssl(struct th *t)
 	close_notify(t, TLS1_2_VERSION, true);
 }
 
+/* The server app asks for a key update itself (SSL_key_update()). */
+static void
+test_app_key_update(struct th *t)
+{
+	struct tp_records rec = { 0 };
+	struct tp p;
+
+	memset(&p, 0, sizeof(p));
+	if (!start(t, &p, TLS1_3_VERSION, "aes256gcm", RTE_TLSOFF_CRYPTO_AUTO))
+		goto out;
+	TH_CHECK(t, tp_transfer(&p, 100000));
+	TH_EQ(t, SSL_key_update(p.server, SSL_KEY_UPDATE_NOT_REQUESTED), 1);
+	/* Sent with the next data: the library's send flushes it first. */
+	TH_CHECK(t, tp_transfer(&p, 100000));
+	TH_EQ(t, th_stat(t, "tls.key_updates"), 1);
+	TH_CHECK(t, tp_verify_records(&p, &rec));
+	TH_EQ(t, rec.key_updates, 1);
+	/* And again, asking the peer to update too. */
+	TH_EQ(t, SSL_key_update(p.server, SSL_KEY_UPDATE_REQUESTED), 1);
+	TH_CHECK(t, tp_transfer(&p, 100000));
+	TH_EQ(t, th_stat(t, "tls.key_updates"), 2);
+out:
+	tp_free(&p);
+}
+
 static int keylog_calls;
 
 static void
@@ -519,6 +544,8 @@ static const struct th_case cases[] = {
 	{ "TLS 1.3 ChaCha20 sequence exhaustion resets", test_exhaust_13_chacha, false },
 	{ "garbage instead of a ClientHello", test_garbage_client_hello, false },
 	{ "lossy link: retransmissions byte-identical", test_lossy_link, true },
+	{ "KeyUpdate asked by the server app (SSL_key_update)",
+		test_app_key_update, false },
 	{ "ctx_init keeps the app's key log and ex_data",
 		test_ctx_init_ex_data, false },
 	{ "close without SSL_shutdown: the library's close_notify",
