@@ -497,6 +497,38 @@ th_listen(struct th *t)
 }
 
 bool
+th_connect(struct th *t)
+{
+	struct th_seg seg;
+
+	tlsoff_stack_set_isn(t->s, t->l_isn);
+	t->c = rte_tlsoff_connect(t->st, TH_PEER_IP, TH_PPORT, conn_cb, t);
+	if (t->c == NULL) {
+		TH_CHECK(t, false, "connect: %s", rte_strerror(rte_errno));
+		return false;
+	}
+	th_run(t);
+	if (!th_pop_tcp(t, &seg) || seg.flags != TH_SYN) {
+		TH_CHECK(t, false, "no SYN");
+		return false;
+	}
+	/* The harness peer plays the server, with every option. */
+	t->lport = seg.sport;
+	t->p_sack = true;
+	t->p_ts = true;
+	t->p_wscale = true;
+	th_send(t, TH_SYN | TH_ACK, t->p_isn, t->l_isn + 1, NULL, 0, NULL);
+	t->ts_ok = seg.opts.has_ts;
+	t->ws_ok = seg.opts.has_ws;
+	t->p_nxt = t->p_isn + 1;
+	t->p_ack = t->l_isn + 1;
+	t->data_isn = t->l_isn;
+	TH_CHECK(t, t->ev & RTE_TLSOFF_EV_CONNECTED, "no CONNECTED event");
+	th_drain(t);
+	return (t->ev & RTE_TLSOFF_EV_CONNECTED) != 0;
+}
+
+bool
 th_accept(struct th *t, bool ws, bool sack, bool ts)
 {
 	struct th_seg seg;

@@ -165,6 +165,8 @@ uint32_t th_frame_build(struct th *t, uint8_t *buf, uint8_t flags,
 
 /* Connections. */
 void th_listen(struct th *t);
+/* Active open by the stack; the peer answers with every option. */
+bool th_connect(struct th *t);
 /* Passive open with SYN options (mss, ws, sack, ts) chosen by the flags. */
 bool th_accept(struct th *t, bool ws, bool sack, bool ts);
 /* App queues @n pattern bytes (as much as fits); returns bytes taken. */

@@ -298,6 +298,32 @@ out:
 	tp_free(&p);
 }
 
+/* The library on the client side, its records on the NIC, under loss. */
+static void
+test_client_side_nic(struct th *t)
+{
+	struct rte_tlsoff_tls_info info;
+	struct tp_records rec = { 0 };
+	struct tp p;
+
+	memset(&p, 0, sizeof(p));
+	p.client_mode = true;
+	t->conf.sndbuf = 4u << 20;
+	t->conf.offload.type = RTE_TLSOFF_OFFLOAD_MLX5_MODEL;
+	th_start(t);
+	if (!tp_setup(&p, t, TLS1_3_VERSION, "aes128gcm") || !tp_handshake(&p))
+		goto out;
+	TH_EQ(t, rte_tlsoff_tls_get_info(t->c, &info), 0);
+	TH_EQ(t, info.mode, RTE_TLSOFF_TLS_NIC);
+	p.loss_permille = 30;
+	TH_CHECK(t, tp_transfer(&p, 1000000));
+	TH_CHECK(t, tp_verify_records(&p, &rec));
+	TH_CHECK(t, dstat(t, "mlx5.resyncs") > 0);
+	TH_EQ(t, dstat(t, "mlx5.drop_no_sync"), 0);
+out:
+	tp_free(&p);
+}
+
 /* An app-initiated key update on the NIC path: a new context, in step. */
 static void
 test_app_key_update_nic(struct th *t)
@@ -468,6 +494,7 @@ static const struct th_case cases[] = {
 	{ "small send queue under loss", test_small_ring_loss, false },
 	{ "key updates: a context per epoch", test_key_updates, true },
 	{ "one context: later epochs fall back", test_context_exhaustion, true },
+	{ "client side on the NIC, under loss", test_client_side_nic, true },
 	{ "KeyUpdate asked by the server app, on the NIC",
 		test_app_key_update_nic, false },
 	{ "corner cases: skip, straddle, acknowledged", test_corner_cases, true },

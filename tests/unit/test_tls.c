@@ -474,6 +474,48 @@ out:
 	tp_free(&p);
 }
 
+/*
+ * The library on the client side: the stack connects, its SSL is the TLS
+ * client, and what it sends (its requests, an upload) is framed and
+ * sealed by the library, read back by the server and the independent
+ * decryption.
+ */
+static void
+client_side(struct th *t, int version, const char *cipher)
+{
+	struct rte_tlsoff_tls_info info;
+	struct tp_records rec = { 0 };
+	struct tp p;
+
+	memset(&p, 0, sizeof(p));
+	p.client_mode = true;
+	t->conf.sndbuf = 4u << 20;
+	th_start(t);
+	if (!tp_setup(&p, t, version, cipher) || !tp_handshake(&p))
+		goto out;
+	TH_EQ(t, rte_tlsoff_tls_get_info(t->c, &info), 0);
+	TH_EQ(t, info.mode, RTE_TLSOFF_TLS_SW);
+	TH_EQ(t, th_stat(t, "tls.handoffs"), 1);
+	p.loss_permille = 20;
+	TH_CHECK(t, tp_transfer(&p, 500000));
+	TH_CHECK(t, tp_verify_records(&p, &rec));
+	TH_CHECK(t, rec.data >= 31, "%u data records", rec.data);
+out:
+	tp_free(&p);
+}
+
+static void
+test_client_13(struct th *t)
+{
+	client_side(t, TLS1_3_VERSION, "aes256gcm");
+}
+
+static void
+test_client_12(struct th *t)
+{
+	client_side(t, TLS1_2_VERSION, "aes128gcm");
+}
+
 static int keylog_calls;
 
 static void
@@ -544,6 +586,10 @@ static const struct th_case cases[] = {
 	{ "TLS 1.3 ChaCha20 sequence exhaustion resets", test_exhaust_13_chacha, false },
 	{ "garbage instead of a ClientHello", test_garbage_client_hello, false },
 	{ "lossy link: retransmissions byte-identical", test_lossy_link, true },
+	{ "client side, TLS 1.3: the library sends the client's records",
+		test_client_13, true },
+	{ "client side, TLS 1.2: the library sends the client's records",
+		test_client_12, true },
 	{ "KeyUpdate asked by the server app (SSL_key_update)",
 		test_app_key_update, false },
 	{ "ctx_init keeps the app's key log and ex_data",

@@ -24,11 +24,16 @@ static void
 test_keylog(const SSL *ssl, const char *line)
 {
 	struct tp *p = SSL_get_ex_data(ssl, keylog_index);
-	const char *want = "SERVER_TRAFFIC_SECRET_0 ";
+	const char *want;
 	const char *h;
 	unsigned int i, n;
 
-	if (p == NULL || strncmp(line, want, strlen(want)) != 0)
+	if (p == NULL)
+		return;
+	/* The secret of the side the library sends for. */
+	want = p->client_mode ? "CLIENT_TRAFFIC_SECRET_0 " :
+		"SERVER_TRAFFIC_SECRET_0 ";
+	if (strncmp(line, want, strlen(want)) != 0)
 		return;
 	h = strchr(line + strlen(want), ' ');
 	if (h == NULL)
@@ -97,11 +102,14 @@ tp_setup(struct tp *p, struct th *t, int version, const char *cipher)
 	X509 *cert;
 
 	bool no_ctx_init = p->no_ctx_init;   /* the fields set before */
+	bool client_mode = p->client_mode;
+	SSL_CTX *lib_ctx, *peer_ctx;
 	struct rte_tlsoff_tls_conf conf = { .record_size = p->record_size,
 		.flags = p->tls_flags };
 
 	memset(p, 0, sizeof(*p));
 	p->no_ctx_init = no_ctx_init;
+	p->client_mode = client_mode;
 	p->record_size = conf.record_size;
 	p->t = t;
 	p->rng = 0x5eed + t->isn_idx;
@@ -131,22 +139,34 @@ tp_setup(struct tp *p, struct th *t, int version, const char *cipher)
 		SSL_CTX_set_cipher_list(p->cctx, suite);
 	}
 	SSL_CTX_set_verify(p->cctx, SSL_VERIFY_NONE, NULL);
+	/*
+	 * p->server is the SSL over the library, p->client the in-memory
+	 * peer; in client mode their roles (not their names) swap.
+	 */
+	lib_ctx = client_mode ? p->cctx : p->sctx;
+	peer_ctx = client_mode ? p->sctx : p->cctx;
 	/* The test's own key log first; the library chains it. */
-	SSL_CTX_set_keylog_callback(p->sctx, test_keylog);
+	SSL_CTX_set_keylog_callback(lib_ctx, test_keylog);
 	if (!p->no_ctx_init)
-		TH_EQ(t, rte_tlsoff_tls_ctx_init(p->sctx), 0);
-	p->client = SSL_new(p->cctx);
+		TH_EQ(t, rte_tlsoff_tls_ctx_init(lib_ctx), 0);
+	p->client = SSL_new(peer_ctx);
 	p->c_in = BIO_new(BIO_s_mem());
 	p->c_out = BIO_new(BIO_s_mem());
 	SSL_set_bio(p->client, p->c_in, p->c_out);
-	SSL_set_connect_state(p->client);
+	if (client_mode)
+		SSL_set_accept_state(p->client);
+	else
+		SSL_set_connect_state(p->client);
 	t->no_pattern = true;
-	if (!th_accept(t, true, true, true))
+	if (!(client_mode ? th_connect(t) : th_accept(t, true, true, true)))
 		return false;
-	p->server = SSL_new(p->sctx);
+	p->server = SSL_new(lib_ctx);
 	SSL_set_ex_data(p->server, keylog_index, p);
 	TH_EQ(t, rte_tlsoff_tls_attach(t->c, p->server, &conf), 0);
-	SSL_set_accept_state(p->server);
+	if (client_mode)
+		SSL_set_connect_state(p->server);
+	else
+		SSL_set_accept_state(p->server);
 	return true;
 }
 
@@ -283,7 +303,7 @@ drive_server(struct tp *p)
 
 	if (p->server_done || p->server_failed)
 		return;
-	rc = SSL_accept(p->server);
+	rc = SSL_do_handshake(p->server);
 	if (rc == 1) {
 		p->server_done = true;
 		return;
@@ -508,9 +528,10 @@ tp_verify_records(struct tp *p, struct tp_records *out)
 		SSL_get_client_random(p->server, seed + 45, 32);
 		tls12_prf(md, hlen, master, 48, seed, sizeof(seed), kb,
 			2 * klen + 2 * ivlen);
-		memcpy(key, kb + klen, klen);                 /* server key */
+		/* client_write_key, server_write_key, client IV, server IV */
+		memcpy(key, kb + (p->client_mode ? 0 : klen), klen);
 		memset(iv, 0, sizeof(iv));
-		memcpy(iv, kb + 2 * klen + ivlen, ivlen);     /* server IV */
+		memcpy(iv, kb + 2 * klen + (p->client_mode ? 0 : ivlen), ivlen);
 	}
 	/* Open with the engine the stack does not seal with. */
 	other = t->s->crypto.engine == TLSOFF_ENGINE_OPENSSL ?

@@ -35,6 +35,9 @@ struct tp {
 	bool server_done, client_done, server_failed, client_failed;
 	/* set before tp_setup(): */
 	bool no_ctx_init;           /* skip rte_tlsoff_tls_ctx_init */
+	bool client_mode;           /* the library's SSL is the client; the
+				     * in-memory one (still "client" below)
+				     * is the server; the stack connects */
 	uint32_t record_size;       /* rte_tlsoff_tls_conf.record_size */
 	uint32_t tls_flags;         /* rte_tlsoff_tls_conf.flags */
 
