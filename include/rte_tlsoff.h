@@ -65,7 +65,7 @@ enum rte_tlsoff_crypto {
 enum rte_tlsoff_offload_type {
 	/** In software by the library (conf.crypto). */
 	RTE_TLSOFF_OFFLOAD_SW = 0,
-	/** By a TLS-capable ConnectX if one is present, else by the NIC model. */
+	/** By the port's ConnectX if it has TLS TX, else by the NIC model. */
 	RTE_TLSOFF_OFFLOAD_AUTO,
 	/** By a TLS-capable ConnectX (rdma-core DevX); fail if there is none. */
 	RTE_TLSOFF_OFFLOAD_MLX5,
@@ -98,7 +98,12 @@ typedef void (*rte_tlsoff_wire_tap_t)(void *arg, struct rte_mbuf *const *pkts,
  */
 struct rte_tlsoff_offload_conf {
 	enum rte_tlsoff_offload_type type; /**< default SW */
-	/** mlx5: RDMA device name (e.g. "mlx5_0"); NULL: the first with TLS TX. */
+	/**
+	 * mlx5: RDMA device name (e.g. "mlx5_0"); NULL: the device behind
+	 * conf.port_id (matched by PCI address), so that frames leave on the
+	 * wire the stack receives from. A vdev port has none: the NIC model
+	 * then, or name the device.
+	 */
 	const char *ib_dev;
 	/** Send queue size in 64-byte blocks, a power of two (default 8192). */
 	uint32_t sq_size;

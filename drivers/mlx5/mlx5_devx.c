@@ -19,6 +19,8 @@
  */
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +34,9 @@
 #include "mlx5_log.h"
 #include "mlx5_prm.h"
 
-int mlx5_devx_open(struct mlx5_dev *d, const char *ib_dev);
-bool mlx5_devx_probe(const char *ib_dev, char *why, size_t why_len);
+int mlx5_devx_open(struct mlx5_dev *d, const char *ib_dev, const char *pci);
+bool mlx5_devx_probe(const char *ib_dev, const char *pci, char *why,
+		size_t why_len);
 
 struct devx {
 	struct ibv_context *ctx;
@@ -317,9 +320,31 @@ has_tls_tx(struct ibv_context *ctx)
 	return MLX5_PRM_GET(out + MLX5_HCA_CAP_OUT_CAP, MLX5_GCAP_TLS_TX) != 0;
 }
 
-/* Open the named device, or the first mlx5 device with TLS TX. */
+/* The PCI address of an RDMA device (its sysfs "device" link). */
+static bool
+pci_of(struct ibv_device *dev, char *out, size_t len)
+{
+	char link[PATH_MAX], real[PATH_MAX];
+	const char *base;
+
+	snprintf(link, sizeof(link), "%s/device", dev->ibdev_path);
+	if (realpath(link, real) == NULL)
+		return false;
+	base = strrchr(real, '/');
+	base = base != NULL ? base + 1 : real;
+	if (strlen(base) >= len)
+		return false;
+	memcpy(out, base, strlen(base) + 1);
+	return true;
+}
+
+/*
+ * Open the named device; else the one behind PCI address @pci (the DPDK
+ * port's, so that frames leave where the stack receives); else, with
+ * neither, the first mlx5 device with TLS TX.
+ */
 static struct ibv_context *
-find(const char *ib_dev, char *why, size_t why_len)
+find(const char *ib_dev, const char *pci, char *why, size_t why_len)
 {
 	struct mlx5dv_context_attr attr = { .flags = MLX5DV_CONTEXT_FLAGS_DEVX };
 	struct ibv_device **list;
@@ -333,13 +358,23 @@ find(const char *ib_dev, char *why, size_t why_len)
 			ibv_free_device_list(list);
 		return NULL;
 	}
-	snprintf(why, why_len, "%s", ib_dev != NULL ?
-		"the named device is not there" : "no mlx5 device with DevX");
+	if (ib_dev != NULL)
+		snprintf(why, why_len, "no RDMA device named %s", ib_dev);
+	else if (pci != NULL)
+		snprintf(why, why_len, "no mlx5 RDMA device at PCI %s (the "
+			"port's)", pci);
+	else
+		snprintf(why, why_len, "no mlx5 device with DevX");
 	for (i = 0; i < n && found == NULL; i++) {
 		struct ibv_context *ctx;
+		char addr[64];
 
 		if (ib_dev != NULL && strcmp(ibv_get_device_name(list[i]),
 				ib_dev) != 0)
+			continue;
+		if (ib_dev == NULL && pci != NULL &&
+		    (!pci_of(list[i], addr, sizeof(addr)) ||
+		     strcmp(addr, pci) != 0))
 			continue;
 		if (!mlx5dv_is_supported(list[i]))
 			continue;
@@ -363,9 +398,10 @@ find(const char *ib_dev, char *why, size_t why_len)
 }
 
 bool
-mlx5_devx_probe(const char *ib_dev, char *why, size_t why_len)
+mlx5_devx_probe(const char *ib_dev, const char *pci, char *why,
+		size_t why_len)
 {
-	struct ibv_context *ctx = find(ib_dev, why, why_len);
+	struct ibv_context *ctx = find(ib_dev, pci, why, why_len);
 
 	if (ctx == NULL)
 		return false;
@@ -374,7 +410,7 @@ mlx5_devx_probe(const char *ib_dev, char *why, size_t why_len)
 }
 
 int
-mlx5_devx_open(struct mlx5_dev *d, const char *ib_dev)
+mlx5_devx_open(struct mlx5_dev *d, const char *ib_dev, const char *pci)
 {
 	char why[128];
 	struct devx *x;
@@ -382,7 +418,7 @@ mlx5_devx_open(struct mlx5_dev *d, const char *ib_dev)
 	x = rte_zmalloc("mlx5_devx", sizeof(*x), 0);
 	if (x == NULL)
 		return -ENOMEM;
-	x->ctx = find(ib_dev, why, sizeof(why));
+	x->ctx = find(ib_dev, pci, why, sizeof(why));
 	if (x->ctx == NULL) {
 		MLX5_LOG(ERR, "no ConnectX with TLS TX: %s", why);
 		rte_free(x);

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_bus.h>
+#include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -23,8 +25,9 @@
 RTE_LOG_REGISTER(mlx5_tlsoff_logtype, tlsoff.mlx5, NOTICE);
 
 #ifdef TLSOFF_HAVE_MLX5_DEVX
-int mlx5_devx_open(struct mlx5_dev *d, const char *ib_dev);
-bool mlx5_devx_probe(const char *ib_dev, char *why, size_t why_len);
+int mlx5_devx_open(struct mlx5_dev *d, const char *ib_dev, const char *pci);
+bool mlx5_devx_probe(const char *ib_dev, const char *pci, char *why,
+		size_t why_len);
 #endif
 
 static bool
@@ -209,13 +212,44 @@ drv_close(void *dev)
 	rte_free(d);
 }
 
+/*
+ * The PCI address of a DPDK port, or NULL (a vdev: no ConnectX behind it).
+ * UINT16_MAX: no port (the hardware check), no constraint.
+ */
+static const char *
+port_pci(uint16_t port_id, bool *vdev)
+{
+	struct rte_eth_dev_info info;
+
+	*vdev = false;
+	if (port_id == UINT16_MAX || rte_eth_dev_info_get(port_id, &info) != 0 ||
+	    info.device == NULL)
+		return NULL;
+	if (strcmp(rte_bus_name(rte_dev_bus(info.device)), "pci") != 0) {
+		*vdev = true;
+		return NULL;
+	}
+	return rte_dev_name(info.device);
+}
+
 bool
-tlsoff_mlx5_hw_present(const char *ib_dev, char *why, size_t why_len)
+tlsoff_mlx5_hw_present(const char *ib_dev, uint16_t port_id, char *why,
+		size_t why_len)
 {
 #ifdef TLSOFF_HAVE_MLX5_DEVX
-	return mlx5_devx_probe(ib_dev, why, why_len);
+	bool vdev;
+	const char *pci = port_pci(port_id, &vdev);
+
+	/* A ConnectX sends on its own wire: only for a port on it. */
+	if (ib_dev == NULL && vdev) {
+		snprintf(why, why_len, "port %u is not a PCI device (name a "
+			"ConnectX with conf.offload.ib_dev)", port_id);
+		return false;
+	}
+	return mlx5_devx_probe(ib_dev, pci, why, why_len);
 #else
 	(void)ib_dev;
+	(void)port_id;
 	snprintf(why, why_len, "built without rdma-core (meson -Dmlx5)");
 	return false;
 #endif
@@ -265,7 +299,10 @@ tlsoff_mlx5_open(const struct tlsoff_mlx5_args *a, bool model,
 		*ops = &mlx5_model_ops;
 	} else {
 #ifdef TLSOFF_HAVE_MLX5_DEVX
-		rc = mlx5_devx_open(&d->dev, oc->ib_dev);
+		bool vdev;
+
+		rc = mlx5_devx_open(&d->dev, oc->ib_dev,
+			oc->ib_dev == NULL ? port_pci(a->port_id, &vdev) : NULL);
 		if (rc != 0) {
 			rte_free(d);
 			return rc;

@@ -39,9 +39,11 @@ int tlsoff_mlx5_open(const struct tlsoff_mlx5_args *a, bool model,
 		const struct rte_tlsoff_offload_ops **ops, void **dev);
 
 /*
- * Is there a ConnectX with TLS TX (named @ib_dev, or any)? False when the
- * library was built without rdma-core. @why explains a false answer.
+ * Is there a ConnectX with TLS TX: named @ib_dev, or else the one behind
+ * DPDK port @port_id (UINT16_MAX: any)? False when the library was built
+ * without rdma-core, or the port is a vdev. @why explains a false answer.
  */
-bool tlsoff_mlx5_hw_present(const char *ib_dev, char *why, size_t why_len);
+bool tlsoff_mlx5_hw_present(const char *ib_dev, uint16_t port_id, char *why,
+		size_t why_len);
 
 #endif /* TLSOFF_MLX5_H */

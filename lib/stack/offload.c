@@ -73,13 +73,15 @@ tlsoff_offload_open(struct tlsoff_stack *s)
 	case RTE_TLSOFF_OFFLOAD_SW:
 		return 0;
 	case RTE_TLSOFF_OFFLOAD_AUTO:
-		model = !tlsoff_mlx5_hw_present(oc->ib_dev, why, sizeof(why));
+		model = !tlsoff_mlx5_hw_present(oc->ib_dev, s->conf.port_id,
+			why, sizeof(why));
 		if (model)
 			TLSOFF_LOG(NOTICE, "stack %s: no ConnectX with TLS TX (%s); "
 				"using the NIC model", s->name, why);
 		break;
 	case RTE_TLSOFF_OFFLOAD_MLX5:
-		if (!tlsoff_mlx5_hw_present(oc->ib_dev, why, sizeof(why))) {
+		if (!tlsoff_mlx5_hw_present(oc->ib_dev, s->conf.port_id, why,
+				sizeof(why))) {
 			TLSOFF_LOG(ERR, "stack %s: conf.offload.type MLX5: no "
 				"ConnectX with TLS TX: %s", s->name, why);
 			return -ENODEV;

@@ -121,7 +121,7 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--ib-dev") == 0 && i + 1 < argc)
 			ib_dev = argv[++i];
-	if (!tlsoff_mlx5_hw_present(ib_dev, why, sizeof(why))) {
+	if (!tlsoff_mlx5_hw_present(ib_dev, UINT16_MAX, why, sizeof(why))) {
 		printf("1..1\nok 1 - ConnectX TLS TX hardware check # SKIP no "
 			"device: %s\n", why);
 		rte_eal_cleanup();
@@ -135,6 +135,7 @@ main(int argc, char **argv)
 	oc.sq_size = 1024;
 	memset(&a, 0, sizeof(a));
 	a.name = "hwcheck";
+	a.port_id = UINT16_MAX;      /* no DPDK port: any TLS-capable device */
 	a.conf = &oc;
 	a.socket_id = SOCKET_ID_ANY;
 	a.mtu = 1500;

@@ -19,9 +19,12 @@
 
 #include <openssl/ssl.h>
 
+#include <rte_errno.h>
+
 #include "tls_peer.h"
 #include "tls/tls.h"
 #include "mlx5_drv.h"
+#include "tlsoff_mlx5.h"
 
 static bool
 start_nic(struct th *t, struct tp *p, int version, const char *cipher)
@@ -127,6 +130,41 @@ test_software_by_request(struct th *t)
 	TH_CHECK(t, tp_verify_records(&p, &rec));
 	TH_EQ(t, dstat(t, "mlx5.encrypted_packets"), 0);
 	TH_EQ(t, dstat(t, "mlx5.ctx_created"), 0);
+out:
+	tp_free(&p);
+}
+
+/*
+ * The port is a vdev (net_ring): no ConnectX sends for it. AUTO says so and
+ * takes the NIC model; MLX5, which must have the hardware, is refused.
+ */
+static void
+test_auto_on_a_vdev(struct th *t)
+{
+	struct rte_tlsoff_stack_conf conf;
+	struct tp_records rec = { 0 };
+	char why[160] = "";
+	struct tp p;
+
+	memset(&p, 0, sizeof(p));
+	TH_CHECK(t, !tlsoff_mlx5_hw_present(NULL, t->conf.port_id, why,
+		sizeof(why)));
+	/* Built with rdma-core, the port is the reason; else the build. */
+	TH_CHECK(t, strstr(why, "is not a PCI device") != NULL ||
+		strstr(why, "without rdma-core") != NULL, "%s", why);
+	conf = t->conf;
+	conf.offload.type = RTE_TLSOFF_OFFLOAD_MLX5;
+	TH_CHECK(t, rte_tlsoff_stack_create("nomlx5", &conf) == NULL &&
+		rte_errno == ENODEV);
+	t->conf.offload.type = RTE_TLSOFF_OFFLOAD_AUTO;
+	th_start(t);
+	TH_CHECK(t, strcmp(rte_tlsoff_offload_name(t->st), "mlx5-model") == 0,
+		"%s", rte_tlsoff_offload_name(t->st));
+	if (!tp_setup(&p, t, TLS1_3_VERSION, "aes128gcm") || !tp_handshake(&p))
+		goto out;
+	TH_CHECK(t, tp_transfer(&p, 50000));
+	TH_CHECK(t, tp_verify_records(&p, &rec));
+	TH_CHECK(t, dstat(t, "mlx5.encrypted_packets") > 0);
 out:
 	tp_free(&p);
 }
@@ -487,6 +525,8 @@ static const struct th_case cases[] = {
 	{ "ChaCha20 falls back to software", test_chacha_fallback, true },
 	{ "software on request (RTE_TLSOFF_TLS_F_SOFTWARE)",
 		test_software_by_request, false },
+	{ "AUTO on a vdev port: the model; MLX5 refused", test_auto_on_a_vdev,
+		false },
 	{ "lossy link, TLS 1.3: resyncs byte-exact", test_loss_13, true },
 	{ "lossy link, TLS 1.2: resyncs byte-exact", test_loss_12, true },
 	{ "loss before the device: gap replay", test_loss_before_device, true },
