@@ -122,6 +122,20 @@ struct rte_tlsoff_stack_conf {
 	uint16_t port_id;    /**< ethdev port, configured and started by the app. */
 	uint16_t rx_queue;   /**< rx queue this instance polls (configured on the port). */
 	uint16_t tx_queue;   /**< tx queue this instance sends on (configured on the port). */
+	/**
+	 * Instances that share conf.port_id and conf.ip, one lcore and one
+	 * rx/tx queue pair each, with the port's RSS spreading flows over the
+	 * rx queues (0 or 1: this instance is alone). Each flow belongs to
+	 * the member whose rx queue the port's RSS picks for it; a segment
+	 * that arrives at another member is handed to the owner through a
+	 * lock-free ring, active opens pick local ports whose replies the port
+	 * steers back to their member, and ARP answers are shared. Every
+	 * member gives the same group_size and listens on the same ports.
+	 * At most 128.
+	 */
+	uint16_t group_size;
+	/** This instance's place in its group: 0..group_size-1, unique. */
+	uint16_t group_index;
 	int socket_id;       /**< NUMA socket for the instance's memory. */
 	uint32_t ip;         /**< local IPv4 address, host byte order. */
 	uint8_t prefix_len;  /**< subnet prefix length, 1..32. */
@@ -196,11 +210,12 @@ void rte_tlsoff_stack_conf_init(struct rte_tlsoff_stack_conf *conf);
  * @return
  *   The instance, or NULL with rte_errno set:
  *   - EINVAL: a field of @p conf is invalid (the log names it), e.g. a
- *     queue the port was not configured with;
+ *     queue the port was not configured with, or a group_size or queue
+ *     that does not fit the group's other members;
  *   - ENODEV: the port does not exist;
  *   - EEXIST: @p name is in use, by an instance or by a memory object of
  *     the app that an instance would create (checked before any memory is
- *     reserved);
+ *     reserved); or conf.group_index is another member's;
  *   - ENOMEM: memory could not be reserved;
  *   - EIO: no secret for initial sequence numbers (getrandom failed);
  *   - ENOTSUP: conf.crypto names an engine not built in or not usable on

@@ -18,6 +18,7 @@
 
 #include "arp.h"
 #include "net.h"
+#include "../stack/group.h"
 #include "../stack/stack.h"
 #include "../stack/tlsoff_log.h"
 
@@ -177,11 +178,36 @@ arp_resolved(struct tlsoff_stack *s, struct tlsoff_arp_entry *e,
 }
 
 void
+tlsoff_arp_learn(struct tlsoff_stack *s, uint32_t ip,
+		const struct rte_ether_addr *mac, bool for_us)
+{
+	/* RFC 826 merge: refresh a known sender whatever the target. */
+	struct tlsoff_arp_entry *e = arp_find(&s->arp, ip);
+
+	if (e != NULL) {
+		arp_resolved(s, e, mac);
+		return;
+	}
+	/* A sender that talks to us is one we will answer: learn it. */
+	if (!for_us)
+		return;
+	e = arp_alloc(s);
+	if (e == NULL) {
+		TLSOFF_STAT_INC(s, arp, table_full);
+		return;
+	}
+	e->ip = ip;
+	e->state = TLSOFF_ARP_INCOMPLETE;
+	e->npending = 0;
+	e->last_used_us = tlsoff_now_us(s);
+	arp_resolved(s, e, mac);
+}
+
+void
 tlsoff_arp_input(struct tlsoff_stack *s, struct rte_mbuf *m)
 {
 	struct rte_ether_hdr *eh;
 	struct rte_arp_hdr *ah;
-	struct tlsoff_arp_entry *e;
 	uint32_t sip, tip;
 	uint16_t op;
 
@@ -215,25 +241,16 @@ tlsoff_arp_input(struct tlsoff_stack *s, struct rte_mbuf *m)
 				RTE_ETHER_ADDR_BYTES(&ah->arp_data.arp_sha));
 		goto drop;
 	}
-	/* RFC 826 merge: refresh a known sender whatever the target. */
-	e = sip != 0 ? arp_find(&s->arp, sip) : NULL;
-	if (e != NULL)
-		arp_resolved(s, e, &ah->arp_data.arp_sha);
+	if (sip != 0) {
+		tlsoff_arp_learn(s, sip, &ah->arp_data.arp_sha,
+			tip == s->conf.ip);
+		/* The group's other members may be the ones waiting. */
+		tlsoff_group_share_arp(s, sip, &ah->arp_data.arp_sha,
+			tip == s->conf.ip);
+	}
 	if (tip != s->conf.ip) {
 		TLSOFF_STAT_INC(s, arp, drop_not_for_us);
 		goto drop;
-	}
-	if (e == NULL && sip != 0) {
-		e = arp_alloc(s);
-		if (e != NULL) {
-			e->ip = sip;
-			e->state = TLSOFF_ARP_INCOMPLETE;
-			e->npending = 0;
-			e->last_used_us = tlsoff_now_us(s);
-			arp_resolved(s, e, &ah->arp_data.arp_sha);
-		} else {
-			TLSOFF_STAT_INC(s, arp, table_full);
-		}
 	}
 	if (op != RTE_ARP_OP_REQUEST)
 		goto drop;

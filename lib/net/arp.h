@@ -10,6 +10,7 @@
 #ifndef TLSOFF_ARP_H
 #define TLSOFF_ARP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -54,6 +55,12 @@ struct tlsoff_l2cache {
 struct tlsoff_stack;
 
 void tlsoff_arp_input(struct tlsoff_stack *s, struct rte_mbuf *m);
+/*
+ * @ip is at @mac (from an ARP message, ours or a group member's): refresh
+ * the entry, or make one when the sender addressed us (@for_us).
+ */
+void tlsoff_arp_learn(struct tlsoff_stack *s, uint32_t ip,
+		const struct rte_ether_addr *mac, bool for_us);
 void tlsoff_arp_timer(struct tlsoff_stack *s);
 void tlsoff_arp_announce(struct tlsoff_stack *s);
 void tlsoff_arp_flush(struct tlsoff_stack *s);

@@ -22,6 +22,7 @@
 #include <rte_random.h>
 
 #include "rte_tlsoff.h"
+#include "group.h"
 #include "stack.h"
 #include "tlsoff_log.h"
 #include "../net/net.h"
@@ -169,6 +170,12 @@ conf_check(const char *name, const struct rte_tlsoff_stack_conf *c)
 	CONF_CHECK((c->offload.flags & ~(RTE_TLSOFF_OFFLOAD_F_ASYNC |
 		RTE_TLSOFF_OFFLOAD_F_TEST_NO_RESYNC)) == 0, "offload.flags",
 		"has unknown bits");
+	CONF_CHECK(c->group_size <= TLSOFF_GROUP_MAX, "group_size",
+		"must be at most 128");
+	CONF_CHECK(c->group_size <= 1 || c->group_index < c->group_size,
+		"group_index", "must be below group_size");
+	CONF_CHECK(c->group_size > 1 || c->group_index == 0, "group_index",
+		"must be 0 for an instance alone (group_size 0 or 1)");
 	return 0;
 }
 
@@ -266,6 +273,8 @@ stack_release(struct tlsoff_stack *s, bool created)
 {
 	uint32_t i;
 
+	/* No member hands this one anything from here on. */
+	tlsoff_group_leave(s);
 	tlsoff_tcp_stack_fini(s);
 	tlsoff_tls_stack_fini(s);
 	tlsoff_arp_flush(s);
@@ -402,6 +411,8 @@ rte_tlsoff_stack_create(const char *name, const struct rte_tlsoff_stack_conf *co
 		return NULL;
 	}
 	rc = tlsoff_offload_open(s);
+	if (rc == 0)
+		rc = tlsoff_group_join(s);
 	if (rc != 0) {
 		stack_release(s, false);
 		rte_errno = -rc;
@@ -502,6 +513,7 @@ rte_tlsoff_stack_poll(struct rte_tlsoff_stack *stack)
 	before = s->stats.eth_tx_packets;
 	n = s->io.rx_burst(s->io_ctx, pkts, TLSOFF_RX_BURST);
 	tlsoff_stack_input(s, pkts, n);
+	n += tlsoff_group_input(s);
 	tlsoff_stack_run_deferred(s);
 	return n + (unsigned int)(s->stats.eth_tx_packets - before);
 }

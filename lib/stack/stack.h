@@ -28,6 +28,7 @@
 struct rte_hash;
 struct tlsoff_conn;
 struct tlsoff_listener;
+struct tlsoff_group;
 
 TAILQ_HEAD(tlsoff_conn_list, tlsoff_conn);
 
@@ -108,6 +109,10 @@ struct tlsoff_stack {
 	uint16_t ip_id;
 	uint64_t challenge_ack_window_start;
 	uint32_t challenge_acks_in_window;
+
+	/* the group of instances on this port and address (group.h) */
+	struct tlsoff_group *group;   /* NULL: alone */
+	bool group_rx;             /* taking in what a member sent */
 
 	/* test-only loss injector */
 	uint64_t drop_threshold;   /* drop when rand < threshold; 0 = off */

@@ -118,7 +118,13 @@
 	X(tls, nic_epochs_retired) \
 	X(tls, close_notify_sent) \
 	X(tls, close_notify_no_room) \
-	X(eth, tx_purged)
+	X(eth, tx_purged) \
+	X(group, steered_out) \
+	X(group, steered_in) \
+	X(group, steer_drops) \
+	X(group, arp_out) \
+	X(group, arp_in) \
+	X(group, arp_drops)
 
 struct tlsoff_stats {
 #define TLSOFF_STAT_FIELD(g, n) uint64_t g ## _ ## n;

@@ -21,6 +21,7 @@
 
 #include "tcp.h"
 #include "../net/net.h"
+#include "../stack/group.h"
 #include "../stack/siphash.h"
 #include "../stack/tlsoff_log.h"
 
@@ -591,7 +592,8 @@ pick_local_port(struct tlsoff_stack *s, uint32_t rip, uint16_t rport,
 
 		if (s->next_ephemeral > EPHEMERAL_HI)
 			s->next_ephemeral = EPHEMERAL_LO;
-		if (tcp_listener_lookup(s, p) != NULL ||
+		if (!tlsoff_group_port_ok(s, rip, rport, p) ||
+		    tcp_listener_lookup(s, p) != NULL ||
 		    tcp_conn_lookup(s, rip, rport, s->conf.ip, p) != NULL)
 			continue;
 		*lport = p;

@@ -20,6 +20,7 @@
 
 #include "tcp.h"
 #include "../net/cksum.h"
+#include "../stack/group.h"
 #include "../net/net.h"
 
 static bool
@@ -720,6 +721,9 @@ tlsoff_tcp_input(struct tlsoff_stack *s, struct rte_mbuf *m, uint16_t l4_off,
 		if (!tcp_input_state(c, &seg))
 			goto out;
 		/* A TIME_WAIT connection gave way to a new SYN. */
+	} else if (tlsoff_group_steer(s, m, src, seg.sport, seg.dport)) {
+		/* Another member of the group owns the flow: it has @m. */
+		return;
 	}
 	tcp_input_listen(s, &seg);
 out:

@@ -23,6 +23,7 @@
 #include <rte_tcp.h>
 
 #include "harness.h"
+#include "stack/group.h"
 
 static const uint32_t l_isn_base[3] = { 0x00000010u, 0x7fffff00u, 0xfffff000u };
 static const uint32_t p_isn_base[3] = { 0x00000020u, 0x7ffff000u, 0xffffff00u };
@@ -266,6 +267,8 @@ th_run(struct th *t)
 {
 	const struct tlsoff_stack *s = t->s;
 
+	/* What other members of a group handed over, as the poll does. */
+	tlsoff_group_input(t->s);
 	tlsoff_stack_run_deferred(t->s);
 	if (s->off != NULL) {
 		/* An asynchronous device works here, unless a test holds it. */
@@ -386,7 +389,13 @@ th_frame_build(struct th *t, uint8_t *buf, uint8_t flags, uint32_t seq,
 void
 th_inject_mbuf(struct th *t, struct rte_mbuf *m)
 {
-	tlsoff_stack_input(t->s, &m, 1);
+	if (t->rx_via != NULL) {
+		/* The port put the frame on another member's queue. */
+		tlsoff_stack_input(t->rx_via->s, &m, 1);
+		th_run(t->rx_via);
+	} else {
+		tlsoff_stack_input(t->s, &m, 1);
+	}
 	th_run(t);
 }
 
@@ -727,8 +736,8 @@ th_start(struct th *t)
 	th_drain(t);
 }
 
-static void
-th_finish(struct th *t)
+void
+th_stop(struct th *t)
 {
 	unsigned int i;
 
@@ -852,7 +861,7 @@ th_main(int argc, char **argv, const struct th_case *cases, unsigned int n)
 			t->p_isn = p_isn_base[k];
 			th_conf_default(t);
 			cases[i].fn(t);
-			th_finish(t);
+			th_stop(t);
 			num++;
 			if (t->failures > 0)
 				failed++;

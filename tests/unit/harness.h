@@ -101,6 +101,11 @@ struct th {
 	int failures;
 	const char *skip;           /* reported as "# SKIP <reason>" */
 	bool nic_hold;              /* an async offload device does not run */
+	/*
+	 * Group tests: the peer's frames arrive at this other member's queue
+	 * (as a port's RSS may put them), which hands them over.
+	 */
+	struct th *rx_via;
 };
 
 /* TAP driver. */
@@ -136,6 +141,8 @@ void th_check_eq(struct th *t, uint64_t a, uint64_t b, const char *file,
 /* Stack lifetime; conf is filled with defaults that the test may change. */
 void th_conf_default(struct th *t);
 void th_start(struct th *t);
+/* Tear down (th_main does it for its case): timers run out, pools check. */
+void th_stop(struct th *t);
 
 /* Clock. */
 void th_advance(struct th *t, uint64_t us);   /* and run timers/output */
